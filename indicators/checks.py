@@ -1,0 +1,332 @@
+"""Checks across files: ids, references, units, duplicates and conflicts between sources."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .compile import CompiledFile, Record
+from .model import as_date
+from .periods import parse_period
+from .problems import Problem
+
+ID_SECTIONS = ("units", "indicators", "entities", "sources", "projects", "events")
+
+
+@dataclass(slots=True)
+class Located:
+    """A record together with the file it came from."""
+
+    file: str
+    record: Record
+    bad: bool = False
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.record.data
+
+    def at(self, path: str, code: str, message: str, hint: str,
+           severity: str = "error") -> Problem:
+        line, col = self.record.pos.get(path, (self.record.line, 1))
+        if severity == "error":
+            self.bad = True  # an erroneous record is reported and kept out of the frames
+        return Problem(code, message, self.file, line, col, path, hint, severity)  # type: ignore[arg-type]
+
+
+def gather(files: Iterable[CompiledFile]) -> dict[str, list[Located]]:
+    out: dict[str, list[Located]] = defaultdict(list)
+    for cf in files:
+        for section, records in cf.sections.items():
+            out[section].extend(Located(cf.file, r) for r in records)
+    return out
+
+
+def _fold(text: str) -> str:
+    """Ids that a reader cannot tell apart: case, width and compatibility forms."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def unique_ids(records: dict[str, list[Located]], problems: list[Problem]) -> dict[str, dict]:
+    """Index each id section; a second definition is an error, never a silent overwrite."""
+    index: dict[str, dict[str, Located]] = {}
+    for section in ID_SECTIONS:
+        seen: dict[str, Located] = {}
+        folded: dict[str, str] = {}
+        kept: list[Located] = []
+        for loc in records.get(section, []):
+            ident = loc.data["id"]
+            if ident in seen:
+                first = seen[ident]
+                problems.append(loc.at(
+                    "id", "duplicate-id",
+                    f"{section[:-1]} id {ident!r} is already defined at "
+                    f"{first.file}:{first.record.line}",
+                    "ids must be unique across all files: rename one or merge the two"))
+                continue
+            f = _fold(ident)
+            if f in folded and folded[f] != ident:
+                problems.append(loc.at(
+                    "similar-id",
+                    f"{section[:-1]} id {ident!r} differs from {folded[f]!r} only by case or "
+                    "look-alike characters",
+                    "use one spelling: readers cannot tell these apart", "warning"))
+            folded.setdefault(f, ident)
+            seen[ident] = loc
+            kept.append(loc)
+        records[section] = kept
+        index[section] = seen
+    return index
+
+
+def check_references(records: dict[str, list[Located]], index: dict[str, dict],
+                     problems: list[Problem], today: date) -> None:
+    sources, entities = index["sources"], index["entities"]
+    projects, events = index["projects"], index["events"]
+    units, indicators = index["units"], index["indicators"]
+
+    def ref(loc: Located, path: str, value: Any, table: dict, what: str, where: str) -> bool:
+        if value is None or value in table:
+            return True
+        problems.append(loc.at(path, "unknown-reference", f"unknown {what} {value!r}",
+                               f"register it in {where} first, or fix the spelling"))
+        return False
+
+    for loc in records.get("indicators", []):
+        for path, u in [("unit", loc.data["unit"])] + [
+                (f"also_accepts.{i}", u) for i, u in enumerate(loc.data["also_accepts"])]:
+            if not any(uu.data["base"] == u for uu in units.values()):
+                problems.append(loc.at(path, "unknown-reference", f"no unit has base {u!r}",
+                                       "add the unit to data/catalog/units.yaml"))
+    for loc in records.get("entities", []):
+        for i, m in enumerate(loc.data["members"]):
+            ref(loc, f"members.{i}", m, entities, "entity", "data/catalog/entities.yaml")
+    for loc in records.get("projects", []):
+        d = loc.data
+        for i, c in enumerate(d["countries"]):
+            ref(loc, f"countries.{i}", c, entities, "entity", "data/catalog/entities.yaml")
+        ref(loc, "part_of", d["part_of"], projects, "project", "data/projects/")
+        for i, s in enumerate(d["status"]):
+            ref(loc, f"status.{i}.source", s["source"], sources, "source", "data/sources/")
+            as_of = as_date(s["as_of"])
+            if as_of is not None and as_of > today:
+                problems.append(loc.at(
+                    f"status.{i}.as_of", "future-date",
+                    f"status confirmed on {s['as_of']}, which is in the future",
+                    "as_of is the date the source confirmed the status"))
+        for i, m in enumerate(d["milestones"]):
+            ref(loc, f"milestones.{i}.source", m["source"], sources, "source", "data/sources/")
+        route = d["route"]
+        if route:
+            for i, w in enumerate(route["waypoints"]):
+                # Central Asia lies north of 20°N and east of 0°: a point outside a broad
+                # Eurasian box usually means latitude and longitude were swapped.
+                if not (-10 <= w["lat"] <= 80 and -30 <= w["lon"] <= 180):
+                    problems.append(loc.at(
+                        f"route.waypoints.{i}.lat", "suspicious-coordinates",
+                        f"waypoint {w['name']!r} at lat {w['lat']}, lon {w['lon']} lies outside "
+                        "Eurasia", "check that latitude and longitude are not swapped",
+                        "warning"))
+    for loc in records.get("events", []):
+        d = loc.data
+        for i, c in enumerate(d["countries"]):
+            ref(loc, f"countries.{i}", c, entities, "entity", "data/catalog/entities.yaml")
+        for i, c in enumerate(d["sources"]):
+            ref(loc, f"sources.{i}.source", c["source"], sources, "source", "data/sources/")
+        if d["end_date"] and as_date(d["end_date"]) < as_date(d["date"]):  # type: ignore[operator]
+            problems.append(loc.at("end_date", "bad-date", "the event ends before it starts",
+                                   "check date and end_date"))
+    for loc in records.get("excluded", []):
+        ref(loc, "source", loc.data["source"], sources, "source", "data/sources/")
+
+    for loc in records.get("observations", []):
+        d = loc.data
+        ok = ref(loc, "indicator", d["indicator"], indicators, "indicator",
+                 "data/catalog/indicators.yaml")
+        ref(loc, "reporter", d["reporter"], entities, "entity", "data/catalog/entities.yaml")
+        ref(loc, "partner", d["partner"], entities, "entity", "data/catalog/entities.yaml")
+        ref(loc, "source", d["source"], sources, "source", "data/sources/")
+        ref(loc, "project", d["project"], projects, "project", "data/projects/")
+        ref(loc, "event", d["event"], events, "event", "data/events/")
+        ref(loc, "share_of", d["share_of"], entities, "entity", "data/catalog/entities.yaml")
+        if d["reporter"] is None and d["project"] is None:
+            problems.append(loc.at("reporter", "missing-field",
+                                   "an observation needs a reporter (or a project)",
+                                   "reporter is whose statistics or statement it is: CHN, KAZ..."))
+        if not ok:
+            continue
+        ind = indicators[d["indicator"]].data
+        unit = units.get(d["unit"])
+        if unit is None:
+            accepted = sorted(u for u, v in units.items()
+                              if v.data["base"] in [ind["unit"], *ind["also_accepts"]])
+            problems.append(loc.at("unit", "unit", f"unknown unit {d['unit']!r}",
+                                   "use one of: " + ", ".join(accepted)))
+        elif unit.data["base"] not in (ind["unit"], *ind["also_accepts"]):
+            accepted = sorted(u for u, v in units.items()
+                              if v.data["base"] in [ind["unit"], *ind["also_accepts"]])
+            problems.append(loc.at(
+                "unit", "unit",
+                f"unit {d['unit']!r} does not convert to {ind['name']!r} ({ind['unit']})",
+                "use one of: " + ", ".join(accepted)))
+        if d["value"] < 0 and not ind["allow_negative"]:
+            problems.append(loc.at("value", "negative", f"{ind['name']} cannot be negative",
+                                   "a fall is a separate change indicator; check the sign"))
+        if d["qualifier"] == "range":
+            if d["value_max"] is None or d["value_max"] < d["value"]:
+                problems.append(loc.at("value_max", "bad-range",
+                                       "a range needs value_max at least value",
+                                       "write the low end in value and the high in value_max"))
+        elif d["value_max"] is not None:
+            problems.append(loc.at("value_max", "bad-range",
+                                   "value_max is only for qualifier `range`",
+                                   "set qualifier: range or remove value_max"))
+
+
+def _interval(value: float, stated: float, factor: float, qualifier: str,
+              value_max: float | None) -> tuple[float, float]:
+    """What a stated figure allows, in canonical units: rounding for exact figures,
+    ±5 % for approximate ones, a half-line for bounds."""
+    if qualifier in ("at_least", "more_than"):
+        return value, math.inf
+    if qualifier in ("at_most", "less_than"):
+        return -math.inf, value
+    if qualifier == "range" and value_max is not None:
+        return value, value_max * factor
+    if qualifier in ("approximately", "nearly"):
+        return value * 0.95 if value >= 0 else value * 1.05, value * 1.05 if value >= 0 else value * 0.95
+    exponent = Decimal(repr(stated)).normalize().as_tuple().exponent
+    step = 10.0 ** min(int(exponent), 0) if isinstance(exponent, int) else 1.0
+    half = step / 2 * factor
+    return value - half, value + half
+
+
+def check_duplicates_and_conflicts(records: dict[str, list[Located]], index: dict[str, dict],
+                                   problems: list[Problem]) -> None:
+    by_key: dict[tuple, Located] = {}
+    by_fact: dict[tuple, list[Located]] = defaultdict(list)
+    units = index["units"]
+    for loc in records.get("observations", []):
+        d = loc.data
+        unit = units.get(d["unit"])
+        # A source that states a figure in yuan and in dollars gives two datapoints.
+        base = unit.data["base"] if unit is not None else d["unit"]
+        fact = (d["indicator"], d["reporter"], d["partner"], d["period"], d["project"],
+                d["basis"], d["base_period"], d["share_of"], base)
+        key = (*fact, d["source"])
+        if key in by_key:
+            first = by_key[key]
+            problems.append(loc.at(
+                "source", "duplicate",
+                f"the same datapoint ({d['indicator']}, {d['reporter']}→{d['partner']}, "
+                f"{d['period']}) from {d['source']!r} is already at "
+                f"{first.file}:{first.record.line}",
+                "a source gives a figure once: remove one, or fix the period or indicator"))
+            continue
+        by_key[key] = loc
+        by_fact[fact].append(loc)
+    for fact, locs in by_fact.items():
+        if len(locs) < 2:
+            continue
+        intervals = []
+        for loc in locs:
+            d = loc.data
+            unit = units.get(d["unit"])
+            if unit is None:
+                continue
+            factor = unit.data["factor"]
+            intervals.append((unit.data["base"], loc, _interval(
+                d["value"] * factor, d["value"], factor, d["qualifier"], d["value_max"])))
+        for i, (base_a, a, (lo_a, hi_a)) in enumerate(intervals):
+            for base_b, b, (lo_b, hi_b) in intervals[i + 1:]:
+                if base_a != base_b:
+                    continue
+                if lo_a > hi_b or lo_b > hi_a:
+                    da, db = a.data, b.data
+                    problems.append(b.at(
+                        "value", "conflict",
+                        f"{da['indicator']} {da['reporter']}→{da['partner']} {da['period']}: "
+                        f"{db['source']} gives {db['value']:g} {db['unit']} "
+                        f"({db['qualifier']}), {da['source']} gives {da['value']:g} "
+                        f"{da['unit']} ({da['qualifier']}) at {a.file}:{a.record.line}",
+                        "both are kept and shown; check each against its source",
+                        "warning"))
+
+
+def check_unused_sources(records: dict[str, list[Located]], problems: list[Problem]) -> None:
+    used: set[str] = set()
+    for loc in records.get("observations", []):
+        used.add(loc.data["source"])
+    for loc in records.get("excluded", []):
+        used.add(loc.data["source"])
+    for loc in records.get("projects", []):
+        used.update(s["source"] for s in loc.data["status"])
+        used.update(m["source"] for m in loc.data["milestones"])
+    for loc in records.get("events", []):
+        used.update(c["source"] for c in loc.data["sources"])
+    for loc in records.get("sources", []):
+        if loc.data["id"] not in used:
+            problems.append(loc.at("id", "unused-source",
+                                   f"source {loc.data['id']!r} supports no datapoint",
+                                   "cite it from a datapoint, or list its figures in excluded",
+                                   "warning"))
+
+
+def check_periods(records: dict[str, list[Located]], problems: list[Problem],
+                  today: date) -> None:
+    for loc in records.get("observations", []):
+        d = loc.data
+        p = parse_period(d["period"])
+        if d["basis"] == "actual" and p.start is not None and p.start > today:
+            problems.append(loc.at("period", "future-date",
+                                   f"an actual figure for {d['period']}, which has not begun",
+                                   "set basis: target, plan or forecast for future periods"))
+
+
+_FIG = re.compile(r"fig\s*(\d+)")
+
+
+def check_figure_coverage(records: dict[str, list[Located]], problems: list[Problem]) -> None:
+    """A source that declares how many figures its report lists must have each one either
+    curated (cited by a locator `fig N`) or excluded with a reason."""
+    cited: dict[str, set[int]] = defaultdict(set)
+
+    def cite(source: str, locator: str) -> None:
+        for m in _FIG.finditer(locator):
+            cited[source].add(int(m.group(1)))
+
+    for loc in records.get("observations", []):
+        cite(loc.data["source"], loc.data["locator"])
+    for loc in records.get("excluded", []):
+        cite(loc.data["source"], loc.data["locator"])
+    for loc in records.get("events", []):
+        for c in loc.data["sources"]:
+            cite(c["source"], c["locator"])
+    for loc in records.get("projects", []):
+        for s in (*loc.data["status"], *loc.data["milestones"]):
+            cite(s["source"], s["locator"])
+    for loc in records.get("sources", []):
+        n = loc.data["figures"]
+        if not n:
+            continue
+        have = cited.get(loc.data["id"], set())
+        missing = [i for i in range(1, n + 1) if i not in have]
+        extra = sorted(i for i in have if i > n)
+        if missing:
+            problems.append(loc.at(
+                "figures", "uncovered-figure",
+                f"figure(s) {', '.join(map(str, missing))} of {loc.data['id']!r} are neither "
+                "curated nor excluded",
+                "cite each as `locator: fig N`, or list it in `excluded:` with a reason",
+                "warning"))
+        if extra:
+            problems.append(loc.at(
+                "figures", "bad-locator",
+                f"locator(s) fig {', '.join(map(str, extra))} beyond the {n} figures of "
+                f"{loc.data['id']!r}", "check the figure number", "warning"))

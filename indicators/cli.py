@@ -1,0 +1,58 @@
+"""The `indicators` command line: validate data, export charts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .loader import validate_dataset
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    report = validate_dataset(args.path)
+    if args.format == "json":
+        print(report.to_json())
+    else:
+        for problem in report.sorted():
+            if args.format == "github":
+                print(problem.format_github())
+            else:
+                print(problem.format())
+        print(report.summary())
+    failed = not report.valid or (args.strict and bool(report.warnings))
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="indicators",
+        description="Bilateral economic indicators: check the YAML data and export charts.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check every data file and report all problems",
+                       description="Check every data file under PATH; exit 0 when valid, "
+                                   "1 when not. One line per problem: "
+                                   "path:line:col: error[code]: message (hint).")
+    p.add_argument("path", nargs="?", default="data", help="data folder or file (default: data)")
+    p.add_argument("--format", choices=("text", "github", "json"), default="text",
+                   help="text (default), GitHub Actions annotations, or JSON")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.set_defaults(func=_cmd_validate)
+
+    from .export_cli import add_export_commands
+
+    add_export_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1

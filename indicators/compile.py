@@ -1,0 +1,233 @@
+"""One data file in, its validated records and their positions out (the per-file step).
+
+This step is pure in the file's bytes, so its result is cached by content hash
+(``cache.py``): an unchanged file is never parsed twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import SECTIONS
+from .problems import Problem
+from .yamlnodes import locate, parse_yaml, position
+
+Pos = tuple[int, int]
+
+_ADAPTERS = {name: TypeAdapter(list[model]) for name, model in SECTIONS.items()}
+_FIELDS = {name: sorted(model.model_fields) for name, model in SECTIONS.items()}
+
+
+@dataclass(slots=True)
+class Record:
+    """A validated record with the position of each of its fields (dotted paths)."""
+
+    data: dict[str, Any]
+    line: int
+    pos: dict[str, Pos]
+
+
+@dataclass(slots=True)
+class CompiledFile:
+    file: str
+    sections: dict[str, list[Record]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _positions(node: Node, prefix: str, out: dict[str, Pos]) -> None:
+    if isinstance(node, MappingNode):
+        for key, val in node.value:
+            if isinstance(key, ScalarNode):
+                path = f"{prefix}.{key.value}" if prefix else key.value
+                out[path] = position(key)
+                if not isinstance(val, ScalarNode):
+                    _positions(val, path, out)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            path = f"{prefix}.{i}" if prefix else str(i)
+            out[path] = position(item)
+            if not isinstance(item, ScalarNode):
+                _positions(item, path, out)
+
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        problems.append(Problem(
+            "bom", "the file starts with a byte-order mark", file, 1, 1,
+            hint="save the file as UTF-8 without BOM", severity="warning"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(Problem(
+            "encoding", f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            file, line, col, hint="re-save the file with UTF-8 encoding"))
+        return None, problems
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(Problem("encoding", "the file contains a NUL character", file, line, 1,
+                                hint="this looks like a binary file; data files are UTF-8 text"))
+        return None, problems
+    return text, problems
+
+
+def _pydantic_problem(err: dict[str, Any], section: str, root: Node, file: str) -> Problem:
+    loc = (section, *err["loc"])
+    etype = err["type"]
+    fieldpath = ".".join(str(x) for x in err["loc"][1:])
+    line, col = locate(root, loc)
+    model = SECTIONS[section]
+    if etype == "extra_forbidden":
+        name = str(err["loc"][-1])
+        allowed = _allowed_fields(model, err["loc"][1:-1])
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "allowed fields: " + ", ".join(allowed)
+        return Problem("unknown-field", f"unknown field {name!r}", file, line, col,
+                       fieldpath, hint)
+    if etype == "missing":
+        return Problem("missing-field", f"required field {str(err['loc'][-1])!r} is missing",
+                       file, line, col, fieldpath, "add it; see data/README.md for the fields")
+    if etype in ("not-a-number", "not-finite"):
+        return Problem("wrong-type", err["msg"], file, line, col, fieldpath,
+                       "write the number as the source gives it, e.g. `value: 94.8` with "
+                       "`unit: USD bn`; no currency signs, separators or %")
+    if etype == "yaml11-bool":
+        return Problem("yaml11", err["msg"], file, line, col, fieldpath,
+                       "YAML reads yes/no/on/off/true/false as booleans: put the text in quotes")
+    if etype in ("bad-period", "bad-date"):
+        return Problem("bad-date", err["msg"], file, line, col, fieldpath,
+                       "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1, YYYY-H1, A/B or ..DATE; "
+                       "the date must exist")
+    if etype == "bad-url":
+        return Problem("bad-url", err["msg"], file, line, col, fieldpath,
+                       "give the page's http(s) address")
+    if etype == "literal_error":
+        return Problem("bad-value", f"{err['msg']}, got {_short(err.get('input'))}",
+                       file, line, col, fieldpath, "use one of the listed values")
+    if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return Problem("out-of-range", f"{err['msg']}, got {_short(err.get('input'))}",
+                       file, line, col, fieldpath,
+                       "latitude is -90..90 and longitude -180..180; check they are not swapped"
+                       if fieldpath.endswith(("lat", "lon")) else "check the value")
+    if etype in ("too_short", "too_long"):
+        return Problem("wrong-length", err["msg"], file, line, col, fieldpath,
+                       "a route needs at least two waypoints; lists must not be empty"
+                       if "waypoints" in fieldpath else "check the list")
+    if etype in ("bad-id", "bad-entity", "bad-language"):
+        return Problem(etype, err["msg"], file, line, col, fieldpath,
+                       "ids are letters, digits, '-', '_' and '.'; entity codes are upper case "
+                       "like KAZ; languages are ISO 639-1 like en")
+    return Problem("wrong-type", f"{err['msg']}, got {_short(err.get('input'))}", file, line, col,
+                   fieldpath, "check the value's type against data/README.md")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_fields(model: type, loc: tuple[Any, ...]) -> list[str]:
+    """The fields allowed at a nested location (``route.waypoints.0``)."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int) or current is None:
+            continue
+        info = getattr(current, "model_fields", {}).get(step)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return sorted(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def compile_text(raw: bytes, file: str) -> CompiledFile:
+    """Parse and validate one file. Never raises on bad data."""
+    out = CompiledFile(file)
+    text, problems = _decode(raw, file)
+    out.problems.extend(problems)
+    if text is None:
+        return out
+    parsed, problems = parse_yaml(text, file)
+    out.problems.extend(problems)
+    root = parsed.root
+    if root is None:
+        if not problems:
+            out.problems.append(Problem(
+                "empty-file", "the file holds no data", file, 1, 1,
+                hint="add a section such as `observations:` or delete the file",
+                severity="warning"))
+        return out
+    if not isinstance(parsed.value, dict) or not isinstance(root, MappingNode):
+        line, col = position(root)
+        out.problems.append(Problem(
+            "top-level", "the top level of a data file must be a mapping of sections",
+            file, line, col,
+            hint="start the file with a section name such as `observations:` and list "
+                 "records under it"))
+        return out
+    for key_node, val_node in root.value:
+        if not isinstance(key_node, ScalarNode):
+            continue
+        section = key_node.value
+        if section not in SECTIONS:
+            line, col = position(key_node)
+            close = difflib.get_close_matches(section, list(SECTIONS), n=1)
+            out.problems.append(Problem(
+                "unknown-section", f"unknown section {section!r}", file, line, col, section,
+                f"did you mean `{close[0]}`?" if close else "sections: " + ", ".join(SECTIONS)))
+            continue
+        items = parsed.value.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not isinstance(val_node, SequenceNode):
+            line, col = position(val_node)
+            out.problems.append(Problem(
+                "top-level", f"section {section!r} must be a list of records", file, line, col,
+                section, "put each record after a `- ` on its own line"))
+            continue
+        _compile_section(section, items, val_node, root, file, out)
+    return out
+
+
+def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: Node, file: str,
+                     out: CompiledFile) -> None:
+    model = SECTIONS[section]
+    try:
+        models = list(enumerate(_ADAPTERS[section].validate_python(items)))
+    except ValidationError as exc:
+        bad: set[int] = set()
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            if loc and isinstance(loc[0], int):
+                bad.add(loc[0])
+            out.problems.append(_pydantic_problem(err, section, root, file))
+        # The valid records of a file with a bad one still load: one typo must not
+        # hide a whole file's data (the typo itself is reported above).
+        models = [(i, model.model_validate(item)) for i, item in enumerate(items)
+                  if i not in bad]
+    records: list[Record] = []
+    for i, obj in models:
+        node = seq.value[i]
+        pos: dict[str, Pos] = {}
+        _positions(node, "", pos)
+        records.append(Record(obj.model_dump(), position(node)[0], pos))
+    out.sections[section] = records

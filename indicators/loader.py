@@ -1,0 +1,122 @@
+"""Load a dataset folder: files compiled (or taken from the cache), checked together, framed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from pathlib import Path
+
+from . import cache
+from .checks import (
+    check_duplicates_and_conflicts,
+    check_figure_coverage,
+    check_periods,
+    check_references,
+    check_unused_sources,
+    gather,
+    unique_ids,
+)
+from .compile import CompiledFile, compile_text
+from .dataset import Dataset
+from .frames_build import build_frames
+from .problems import Problem, Report
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def data_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The YAML files of a dataset, in a stable order. Hidden folders are skipped."""
+    root = Path(path)
+    if root.is_file():
+        return [root]
+    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    return sorted(files)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _compile_file(path: Path) -> tuple[CompiledFile, str]:
+    name = _display(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            cf = CompiledFile(name)
+            cf.problems.append(Problem(
+                "file-too-big", f"the file is {size / 1e6:.0f} MB; the limit is "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB", name, 1, 1,
+                hint="split it into several smaller files"))
+            return cf, "too-big:" + name
+        raw = path.read_bytes()
+    except OSError as exc:
+        cf = CompiledFile(name)
+        cf.problems.append(Problem("unreadable", f"cannot read the file: {exc.strerror}",
+                                   name, 1, 1, hint="check that it exists and is readable"))
+        return cf, "unreadable:" + name
+    digest = cache.key("file", name, raw)
+    hit = cache.read("file", digest)
+    if isinstance(hit, CompiledFile) and hit.file == name:
+        return hit, digest
+    cf = compile_text(raw, name)
+    cache.write("file", digest, cf)
+    return cf, digest
+
+
+def _validate(path: str | os.PathLike[str], today: date) -> tuple[Dataset, Report]:
+    root = Path(path)
+    report = Report()
+    if not root.exists():
+        report.problems.append(Problem(
+            "no-data", f"{path} does not exist", str(path), 0, 0,
+            hint="pass the folder that holds the data files, e.g. `data`"))
+        return build_frames({}, report), report
+    files = data_files(root)
+    compiled: list[CompiledFile] = []
+    digests: list[str] = []
+    for f in files:
+        cf, digest = _compile_file(f)
+        compiled.append(cf)
+        digests.append(digest)
+    fingerprint = hashlib.sha256(
+        "\n".join([cache.CODE_VERSION, today.isoformat(), *digests]).encode()).hexdigest()
+    hit = cache.read("dataset", fingerprint)
+    if isinstance(hit, Dataset):
+        return hit, hit.report
+    for cf in compiled:
+        report.extend(cf.problems)
+    records = gather(compiled)
+    problems: list[Problem] = []
+    index = unique_ids(records, problems)
+    check_references(records, index, problems, today)
+    check_duplicates_and_conflicts(records, index, problems)
+    check_unused_sources(records, problems)
+    check_periods(records, problems, today)
+    check_figure_coverage(records, problems)
+    report.extend(problems)
+    dataset = build_frames(records, report)
+    dataset.fingerprint = fingerprint
+    if not files:
+        report.problems.append(Problem("no-data", f"no .yaml files under {path}", str(path), 0, 0,
+                                       hint="data files end in .yaml"))
+    cache.write("dataset", fingerprint, dataset)
+    return dataset, report
+
+
+def load_dataset(path: str | os.PathLike[str] = "data", *, today: date | None = None) -> Dataset:
+    """Load and check every data file under ``path``. Bad records are reported in
+    ``dataset.report`` and left out; everything valid loads."""
+    dataset, _ = _validate(path, today or date.today())
+    return dataset
+
+
+def validate_dataset(path: str | os.PathLike[str] = "data", *,
+                     today: date | None = None) -> Report:
+    """Every problem in the dataset under ``path``. Never raises on bad data."""
+    _, report = _validate(path, today or date.today())
+    return report

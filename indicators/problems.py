@@ -1,0 +1,90 @@
+"""Validation problems as values: each with a stable code, a location and the fix."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as the parser allows."""
+
+    code: str
+    message: str
+    file: str
+    line: int = 0
+    column: int = 0
+    field: str = ""
+    hint: str = ""
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f"{where}: {self.severity}[{self.code}]: {self.message}"
+        if self.field:
+            text += f" [at {self.field}]"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def format_github(self) -> str:
+        level = "error" if self.severity == "error" else "warning"
+        body = self.message + (f" ({self.hint})" if self.hint else "")
+        # GitHub's workflow-command syntax breaks on raw newlines and percent signs.
+        body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return (
+            f"::{level} file={self.file},line={self.line},col={self.column},"
+            f"title={self.code}::{body}"
+        )
+
+
+@dataclass(slots=True)
+class Report:
+    """Every problem found in a dataset, plus the counts of what loaded."""
+
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (p.file, p.line, p.column, p.code))
+
+    def summary(self) -> str:
+        order = ["sources", "entities", "indicators", "observations", "projects",
+                 "milestones", "events", "excluded"]
+        parts = [f"{self.counts.get(k, 0)} {k}" for k in order]
+        verdict = "valid" if self.valid else f"{len(self.errors)} error(s)"
+        return f"{verdict}, {len(self.warnings)} warning(s): " + ", ".join(parts)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "valid": self.valid,
+                "counts": self.counts,
+                "problems": [asdict(p) for p in self.sorted()],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
