@@ -200,7 +200,8 @@ def _interval(value: float, stated: float, factor: float, qualifier: str,
     if qualifier == "range" and value_max is not None:
         return value, value_max * factor
     if qualifier in ("approximately", "nearly"):
-        return value * 0.95 if value >= 0 else value * 1.05, value * 1.05 if value >= 0 else value * 0.95
+        lo, hi = sorted((value * 0.95, value * 1.05))
+        return lo, hi
     exponent = Decimal(repr(stated)).normalize().as_tuple().exponent
     step = 10.0 ** min(int(exponent), 0) if isinstance(exponent, int) else 1.0
     half = step / 2 * factor
@@ -231,7 +232,7 @@ def check_duplicates_and_conflicts(records: dict[str, list[Located]], index: dic
             continue
         by_key[key] = loc
         by_fact[fact].append(loc)
-    for fact, locs in by_fact.items():
+    for locs in by_fact.values():
         if len(locs) < 2:
             continue
         intervals = []

@@ -6,6 +6,7 @@ This step is pure in the file's bytes, so its result is cached by content hash
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import SECTIONS
 from .problems import Problem
-from .yamlnodes import locate, parse_yaml, position
+from .yamlnodes import REJECTED, locate, parse_yaml, position
 
 Pos = tuple[int, int]
 
@@ -37,6 +38,11 @@ class CompiledFile:
     file: str
     sections: dict[str, list[Record]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def named(self, file: str) -> CompiledFile:
+        """This result as the file ``file`` (compiled results are cached by content alone)."""
+        return CompiledFile(file, self.sections,
+                            [dataclasses.replace(p, file=file) for p in self.problems])
 
 
 def _positions(node: Node, prefix: str, out: dict[str, Pos]) -> None:
@@ -109,6 +115,9 @@ def _pydantic_problem(err: dict[str, Any], section: str, root: Node, file: str) 
     if etype == "bad-url":
         return Problem("bad-url", err["msg"], file, line, col, fieldpath,
                        "give the page's http(s) address")
+    if etype in ("bool_type", "bool_parsing"):
+        return Problem("wrong-type", f"{err['msg']}, got {_short(err.get('input'))}",
+                       file, line, col, fieldpath, "write true or false")
     if etype == "literal_error":
         return Problem("bad-value", f"{err['msg']}, got {_short(err.get('input'))}",
                        file, line, col, fieldpath, "use one of the listed values")
@@ -219,6 +228,8 @@ def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: No
             loc = err["loc"]
             if loc and isinstance(loc[0], int):
                 bad.add(loc[0])
+            if err.get("input") is REJECTED:
+                continue  # already reported where the YAML was read
             out.problems.append(_pydantic_problem(err, section, root, file))
         # The valid records of a file with a bad one still load: one typo must not
         # hide a whole file's data (the typo itself is reported above).

@@ -59,13 +59,15 @@ def _compile_file(path: Path) -> tuple[CompiledFile, str]:
         cf.problems.append(Problem("unreadable", f"cannot read the file: {exc.strerror}",
                                    name, 1, 1, hint="check that it exists and is readable"))
         return cf, "unreadable:" + name
-    digest = cache.key("file", name, raw)
+    # Keyed by content alone, so a copied or renamed file is still a cache hit; the
+    # file name is stamped on after reading.
+    digest = cache.key("file", raw)
     hit = cache.read("file", digest)
-    if isinstance(hit, CompiledFile) and hit.file == name:
-        return hit, digest
-    cf = compile_text(raw, name)
+    if isinstance(hit, CompiledFile):
+        return hit.named(name), digest
+    cf = compile_text(raw, "")
     cache.write("file", digest, cf)
-    return cf, digest
+    return cf.named(name), digest
 
 
 def _validate(path: str | os.PathLike[str], today: date) -> tuple[Dataset, Report]:
@@ -83,8 +85,9 @@ def _validate(path: str | os.PathLike[str], today: date) -> tuple[Dataset, Repor
         cf, digest = _compile_file(f)
         compiled.append(cf)
         digests.append(digest)
-    fingerprint = hashlib.sha256(
-        "\n".join([cache.CODE_VERSION, today.isoformat(), *digests]).encode()).hexdigest()
+    fingerprint = hashlib.sha256("\n".join(
+        [cache.CODE_VERSION, today.isoformat(), *(str(f) for f in files), *digests]
+    ).encode()).hexdigest()
     hit = cache.read("dataset", fingerprint)
     if isinstance(hit, Dataset):
         return hit, hit.report

@@ -48,7 +48,7 @@ def _number(value: Any) -> Any:
         if isinstance(value, str):
             raise PydanticCustomError(
                 "not-a-number",
-                "{value!r} is not a plain number",
+                "'{value}' is not a plain number",
                 {"value": value[:60]})
         raise PydanticCustomError("not-a-number", "expected a number, got {kind}",
                                   {"kind": type(value).__name__})
@@ -60,14 +60,14 @@ def _number(value: Any) -> Any:
 def _slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise PydanticCustomError(
-            "bad-id", "{value!r} is not a valid id", {"value": value[:60]})
+            "bad-id", "'{value}' is not a valid id", {"value": value[:60]})
     return value
 
 
 def _entity_id(value: str) -> str:
     if not _ENTITY.fullmatch(value):
         raise PydanticCustomError("bad-entity",
-                                  "{value!r} is not an entity code", {"value": value[:60]})
+                                  "'{value}' is not an entity code", {"value": value[:60]})
     return value
 
 
@@ -87,7 +87,7 @@ def _dateish(value: str) -> str:
         raise PydanticCustomError("bad-date", str(exc), {}) from None
     if p.kind not in ("year", "month", "date"):
         raise PydanticCustomError(
-            "bad-date", "{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "bad-date", "'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
             {"value": value[:60]})
     return value
 
@@ -96,7 +96,7 @@ def _url(value: str) -> str:
     lowered = value.strip().lower()
     if not (lowered.startswith("http://") or lowered.startswith("https://")):
         raise PydanticCustomError(
-            "bad-url", "only http:// and https:// addresses are allowed, got {value!r}",
+            "bad-url", "only http:// and https:// addresses are allowed, got '{value}'",
             {"value": value[:80]})
     if any(ch.isspace() for ch in value.strip()) or '"' in value or "<" in value:
         raise PydanticCustomError("bad-url", "the address contains spaces or quotes", {})
@@ -192,7 +192,7 @@ class Source(_Record):
 
 
 def _bad_lang(value: str) -> str:
-    raise PydanticCustomError("bad-language", "{value!r} is not an ISO 639-1 code such as `en`",
+    raise PydanticCustomError("bad-language", "'{value}' is not an ISO 639-1 code such as `en`",
                               {"value": value[:20]})
 
 

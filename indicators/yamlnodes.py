@@ -150,7 +150,7 @@ def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         problems.append(Problem(
             "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
-            hint="check indentation and quoting on this line; tabs are not allowed for indentation"))
+            hint="check indentation and quoting on this line; indent with spaces, not tabs"))
         return Parsed(None, None), problems
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", f"YAML error: {exc}", file, 1, 1,
@@ -180,6 +180,19 @@ class _TooBig(Exception):
     pass
 
 
+class _Rejected:
+    """Stands in for a node already reported (a tag, an alias), so that the model does
+    not report the same place a second time as a wrong type."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<rejected>"
+
+
+REJECTED = _Rejected()
+
+
 class _Builder:
     """Turns nodes into dicts, lists and scalars, reporting what YAML would hide."""
 
@@ -204,12 +217,12 @@ class _Builder:
         if id(node) in self.seen:
             self._problem(node, "yaml-alias", "anchors and aliases (&name, *name) are not allowed",
                           "write the value out in full")
-            return None
+            return REJECTED
         self.seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
             self._problem(node, "yaml-tag", f"the YAML tag {node.tag!r} is not allowed",
                           "remove the tag: data files hold plain text, numbers, lists and mappings")
-            return None
+            return REJECTED
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if isinstance(node, SequenceNode):
