@@ -40,9 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.set_defaults(func=_cmd_validate)
 
+    from .contrib_cli import add_contrib_commands
     from .export_cli import add_export_commands
 
     add_export_commands(sub)
+    add_contrib_commands(sub)
     return parser
 
 
