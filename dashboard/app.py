@@ -1,0 +1,33 @@
+"""The dashboard's router: one page per file under pages/."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import loading, state, ui
+
+st.set_page_config(page_title="China–Central Asia indicators", page_icon="🌏", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/trade.py", title="Trade", icon=":material/swap_horiz:", url_path="trade"),
+    st.Page("pages/investment.py", title="Investment", icon=":material/account_balance:",
+            url_path="investment"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:",
+            url_path="timeline"),
+    st.Page("pages/data_table.py", title="Data", icon=":material/table:", url_path="data"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:",
+            url_path="sources"),
+]
+
+page = st.navigation(PAGES)
+state.restore_url()
+dataset = loading.dataset()
+with st.sidebar:
+    st.caption(f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
+               f"{len(dataset.projects)} projects · {len(dataset.events)} events")
+    st.caption("Every figure as its source states it, qualifier included. Data: CC BY 4.0.")
+ui.problems_banner(dataset)
+page.run()

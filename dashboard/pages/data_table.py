@@ -1,0 +1,60 @@
+"""Data: every datapoint, searchable and filterable; the CSV is exactly what is shown."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import loading, state, ui
+from indicators import frames as F
+
+
+def render() -> None:
+    ds = loading.dataset()
+    names = F.entity_names(ds)
+    shared = state.shared()
+    st.title("Data")
+    obs = ds.observations
+    c1, c2 = st.columns(2)
+    indicator_names = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
+    ind_options = sorted(obs["indicator"].unique()) if not obs.empty else []
+    indicators = c1.multiselect("Indicators", ind_options,
+                                format_func=lambda i: indicator_names.get(i, i),
+                                key="data-indicators")
+    ent_options = sorted(set(obs["partner"].dropna()) | set(obs["reporter"].dropna()))
+    partners = c2.multiselect("Countries (as reporter or partner)", ent_options,
+                              default=state.pick_list(shared.get("partners"), ent_options, []),
+                              format_func=lambda p: names.get(p, p), key="data-partners")
+    c3, c4, c5 = st.columns([3, 3, 2])
+    bounds = F.year_bounds(ds)
+    years = c3.slider("Years", bounds[0], bounds[1],
+                      state.pick_range(shared.get("from"), shared.get("to"), bounds),
+                      key="data-years") if bounds[0] < bounds[1] else bounds
+    src_options = sorted(ds.sources["id"]) if not ds.sources.empty else []
+    sources = c4.multiselect("Sources", src_options,
+                             format_func=lambda s: F.source_label(ds.sources, s),
+                             key="data-sources")
+    text = c5.text_input("Search", max_chars=200, key="data-search",
+                         placeholder="note, project, period…")
+    state.publish(partners=partners or None, **{"from": years[0], "to": years[1]})
+    shown = F.filter_observations(ds, indicators=indicators, partners=partners,
+                                  years=tuple(years), sources=sources, text=text)
+    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
+    table = shown.assign(
+        figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
+            shown["value"], shown["unit"], shown["qualifier"], shown["value_max"], strict=True)],
+        citation=shown["source"].map(lambda s: F.source_label(ds.sources, s)),
+        url=shown["source"].map(lambda s: ui.safe_url(urls.get(s))),
+    )[["indicator", "reporter", "partner", "period", "figure", "value_as_stated",
+       "unit_as_stated", "qualifier", "basis", "value", "unit", "citation", "locator", "url",
+       "note", "project", "source", "file", "line"]]
+    st.caption(f"{len(table)} of {len(obs)} datapoints")
+    st.dataframe(table, hide_index=True, width="stretch", height=560,
+                 column_config={"url": st.column_config.LinkColumn("source link"),
+                                "value": st.column_config.NumberColumn("value (canonical)",
+                                                                       format="%.6g")})
+    st.download_button("Download these rows as CSV", table.to_csv(index=False).encode("utf-8"),
+                       file_name="datapoints.csv", mime="text/csv", on_click="ignore",
+                       key="data-csv", icon=":material/download:")
+
+
+ui.guard(render)

@@ -1,0 +1,125 @@
+"""Map: partner countries shaded by an indicator for a year; corridors and infrastructure
+as routes and points. Selecting a country or a project fills the side panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard import loading, state, ui
+from indicators import frames as F
+from indicators import views
+
+MAP_INDICATORS = {"trade_total": "Total trade", "exports": "China's exports",
+                  "imports": "China's imports"}
+
+
+def render() -> None:
+    ds = loading.dataset()
+    names = F.entity_names(ds)
+    shared = state.shared()
+    st.title("Map")
+    c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
+    indicator = c1.selectbox(
+        "Shade countries by", list(MAP_INDICATORS),
+        index=list(MAP_INDICATORS).index(state.pick_one(shared.get("indicator"),
+                                                        list(MAP_INDICATORS), "trade_total")),
+        format_func=MAP_INDICATORS.get, key="map-indicator")
+    years = views.map_years(ds, indicator)
+    default_year = views.default_map_year(ds, indicator)
+    year = None
+    if len(years) > 1:
+        wanted = shared.get("year")
+        year = c2.select_slider("Year", years, value=wanted if wanted in years else default_year,
+                                key="map-year")
+    elif years:
+        year = years[0]
+        c2.caption(f"Only {year} has data for this indicator.")
+    colour_by = c3.radio("Colour routes by", ["kind", "status"], horizontal=True,
+                         key="map-colour")
+    show_projects = c4.toggle("Projects", value=True, key="map-projects")
+    state.publish(indicator=indicator, year=year)
+    fig = views.map_view(ds, indicator=indicator, year=year, show_projects=show_projects,
+                         colour_by=colour_by)
+    values = F.series(ds, indicator, reporters=["CHN"], partners=list(views.PARTNERS),
+                      unit="USD", years=(year, year) if year else None)
+    left, right = st.columns([3, 1])
+    with left:
+        event = ui.chart(fig, key="map-chart", data=ui.chart_frame(values, ds),
+                         on_select="rerun", selection_mode=("points",))
+    with right:
+        _panel(ds, _selected(event), names, year)
+
+
+def _selected(event: Any) -> str | None:
+    try:
+        points = event.selection.points  # type: ignore[union-attr]
+    except AttributeError:
+        return None
+    for p in points or []:
+        if p.get("location"):
+            return str(p["location"])
+        data = p.get("customdata")
+        if isinstance(data, list) and data:
+            return str(data[-1])
+    return None
+
+
+def _panel(ds, selected: str | None, names: dict[str, str], year: int | None) -> None:  # noqa: ANN001
+    if selected is None:
+        st.subheader("Details")
+        st.caption("Click a country or a project on the map to see its datapoints, status "
+                   "history and milestones here.")
+        return
+    if selected in names:
+        st.subheader(ui.md(names[selected]))
+        obs = ds.observations
+        mine = obs[(obs["partner"] == selected) | (obs["reporter"] == selected)]
+        if year:
+            mine = mine[mine["year"] == year]
+        st.caption(f"{len(mine)} datapoint(s){f' for {year}' if year else ''}")
+        st.dataframe(_table(ds, mine), hide_index=True, width="stretch",
+                     column_config={"url": st.column_config.LinkColumn("link")})
+        return
+    proj = ds.projects[ds.projects["id"] == selected]
+    if proj.empty:
+        st.caption("Nothing is recorded for this selection.")
+        return
+    p = proj.iloc[0]
+    st.subheader(ui.md(p["name"]))
+    stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
+    st.caption(f"{ui.md(F.format_date(p['status_as_of']))}: {ui.md(p['status'])}{stale}")
+    st.markdown("**Status history**")
+    st.dataframe([{"status": s["status"], "as of": s["as_of"],
+                   "source": F.source_label(ds.sources, s["source"]), "locator": s["locator"]}
+                  for s in p["status_history"]], hide_index=True, width="stretch")
+    ms = ds.milestones[ds.milestones["project"] == selected]
+    if not ms.empty:
+        st.markdown("**Milestones**")
+        st.dataframe(ms.assign(source=ms["source"].map(
+            lambda s: F.source_label(ds.sources, s)))[["date", "name", "source", "locator"]],
+            hide_index=True, width="stretch")
+    figs = ds.observations[ds.observations["project"] == selected]
+    if not figs.empty:
+        st.markdown("**Figures**")
+        st.dataframe(_table(ds, figs), hide_index=True, width="stretch",
+                     column_config={"url": st.column_config.LinkColumn("link")})
+    options = views.volume_indicators(ds, selected)
+    if options:
+        vfig = views.volumes_view(ds, project=selected, indicator=options[0])
+        ui.chart(vfig, key=f"map-volumes-{selected}")
+
+
+def _table(ds, obs):  # noqa: ANN001, ANN202
+    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
+    return obs.assign(
+        figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
+            obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True)],
+        source_label=obs["source"].map(lambda s: F.source_label(ds.sources, s)),
+        url=obs["source"].map(lambda s: ui.safe_url(urls.get(s))),
+    )[["indicator", "reporter", "partner", "period", "figure", "basis", "source_label",
+       "locator", "url"]]
+
+
+ui.guard(render)

@@ -1,0 +1,138 @@
+"""Small Streamlit components shared by the pages: charts with their download control,
+the data-problems banner, and safe text.
+
+Text that comes from the data is never rendered as HTML; where Streamlit would read it as
+Markdown, it goes through :func:`md` first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.loading import TOPOJSON_URL
+from indicators import Dataset, export
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
+
+
+def md(text: object) -> str:
+    """Data text made inert for Streamlit Markdown: no links, images, HTML, LaTeX,
+    colour directives or emoji shortcodes, only the characters themselves."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def safe_url(url: object) -> str | None:
+    """Only http(s) links are ever rendered (the validator rejects others; this is the
+    second lock)."""
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+def plot_config(fig: go.Figure) -> dict[str, Any]:
+    meta = fig.layout.meta or {}
+    return {
+        "topojsonURL": TOPOJSON_URL,
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "toImageButtonOptions": {"format": "png", "filename": str(meta.get("chart_id", "chart")),
+                                 "scale": 2, "width": export.DEFAULT_WIDTH,
+                                 "height": export.export_height(fig)},
+    }
+
+
+def chart(fig: go.Figure, *, key: str, data: pd.DataFrame | None = None,
+          on_select: str = "ignore", selection_mode: Any = ("points",)) -> Any:
+    """Draw a figure in its own colours, with one download control (PNG, SVG, PDF and the
+    CSV of the data behind it) that never reruns the page."""
+    event = st.plotly_chart(fig, theme=None, key=key, on_select=on_select,
+                            selection_mode=selection_mode, config=plot_config(fig),
+                            width="stretch")
+    download_menu(fig, key=key, data=data)
+    return event
+
+
+def _image(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        return export.render(fig, fmt)
+    return make
+
+
+def download_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None) -> None:
+    stem = export.file_stem(fig)
+    available = export.chromium_path() is not None
+    with st.popover("Download", icon=":material/download:"):
+        if available:
+            st.caption("Images carry the title, the sources of the datapoints shown, the "
+                       "notes on qualifiers and the data licence.")
+        else:
+            st.warning("PNG, SVG and PDF export is not available on this server: Chromium is "
+                       "not installed (`apt-get install chromium`). The camera button on the "
+                       "chart still saves a PNG from your browser.")
+        cols = st.columns(4)
+        for col, fmt in zip(cols, export.FORMATS, strict=False):
+            col.download_button(
+                fmt.upper(), data=_image(fig, fmt) if available else b"",
+                file_name=f"{stem}.{fmt}", mime=export.MIME[fmt], on_click="ignore",
+                key=f"{key}-dl-{fmt}", disabled=not available, width="stretch")
+        csv = data.to_csv(index=False).encode("utf-8") if data is not None else b""
+        cols[3].download_button("CSV", data=csv, file_name=f"{stem}.csv", mime="text/csv",
+                                on_click="ignore", key=f"{key}-dl-csv",
+                                disabled=data is None, width="stretch")
+
+
+def problems_banner(ds: Dataset) -> None:
+    """With errors in the data: say so, list them, and go on with what is valid."""
+    report = ds.report
+    if report.valid:
+        return
+    errors = report.errors
+    with st.expander(f"⚠️ {len(errors)} problem(s) in the data files: the affected records are "
+                     "left out, everything valid is shown", expanded=False):
+        lines = [f"{p.file}:{p.line}: {p.message}" for p in report.sorted()
+                 if p.severity == "error"][:200]
+        st.code("\n".join(lines), language=None)
+        st.caption("Run `indicators validate data` for the full report with hints.")
+
+
+def cite(ds: Dataset, source_ids: list[str] | pd.Series, label: str = "Source") -> None:
+    from indicators.frames import source_label
+
+    ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
+    if not ids:
+        return
+    text = "; ".join(source_label(ds.sources, s) for s in ids[:12])
+    more = f" and {len(ids) - 12} more" if len(ids) > 12 else ""
+    st.caption(f"{md(label)}: {md(text)}{md(more)}")
+
+
+def chart_frame(points: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """The CSV behind a chart: the datapoints drawn, with their citations."""
+    if points.empty:
+        return points
+    keep = [c for c in ("indicator", "reporter", "partner", "period", "value", "unit",
+                        "value_as_stated", "unit_as_stated", "qualifier", "basis", "source",
+                        "locator", "note", "project") if c in points]
+    out = points[keep].copy()
+    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+    out["source_title"] = out["source"].map(titles)
+    out["source_url"] = out["source"].map(urls)
+    return out
+
+
+def guard(render: Callable[[], None]) -> None:
+    """Run a page; any unexpected error becomes a short message, never a traceback."""
+    try:
+        render()
+    except Exception as exc:  # the user sees what happened, not the stack
+        st.error(f"This view could not be drawn ({type(exc).__name__}). The rest of the "
+                 "dashboard is unaffected; please report this with the page's URL.")

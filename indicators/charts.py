@@ -1,0 +1,654 @@
+"""Chart builders: tidy frames in, ``plotly.graph_objects.Figure`` out. No Streamlit here.
+
+Every figure carries, in ``layout.meta``, what an exported image needs to stand on its own:
+its id, title, subtitle, the sources of exactly the datapoints drawn and the notes their
+qualifiers need. Every string that comes from the data is HTML-escaped before it reaches a
+title, label or hover: plotly renders a subset of HTML there.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .frames import (
+    LOWER,
+    MIRROR_NOTE,
+    QUALIFIER_NOTES,
+    UPPER,
+    Scale,
+    format_date,
+    format_number,
+    format_value,
+    pick_scale,
+    source_label,
+    source_row,
+)
+from .periods import parse_period
+
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+INK = "#1f2933"
+MUTED = "#6b7785"
+GRID = "#e4e7eb"
+# Fixed colours per entity so a country looks the same on every chart (Okabe–Ito based).
+ENTITY_COLOURS = {
+    "C5": "#1f2933", "KAZ": "#0072B2", "KGZ": "#E69F00", "TJK": "#009E73", "TKM": "#CC79A7",
+    "UZB": "#56B4E9", "CHN": "#D55E00",
+}
+FALLBACK = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+            "#999999"]
+STATUS_COLOURS = {
+    "operational": "#009E73", "under_construction": "#E69F00", "planned": "#56B4E9",
+    "agreed": "#0072B2", "announced": "#999999", "proposed": "#bbbbbb",
+    "suspended": "#CC79A7", "cancelled": "#444444",
+}
+KIND_COLOURS = {
+    "railway": "#0072B2", "road": "#E69F00", "pipeline": "#D55E00",
+    "fibre_optic_cable": "#CC79A7", "air_route": "#56B4E9", "port": "#009E73",
+    "dry_port": "#009E73", "multimodal_corridor": "#6a3d9a", "economic_zone": "#009E73",
+    "power_line": "#F0E442", "other": "#999999",
+}
+SYMBOLS = {
+    "exact": "circle", "approximately": "circle-open", "nearly": "circle-open",
+    "at_least": "triangle-up", "more_than": "triangle-up", "at_most": "triangle-down",
+    "less_than": "triangle-down", "range": "diamond",
+}
+EVENT_KINDS = ("summit", "declaration", "treaty", "membership", "institution")
+
+
+def esc(text: object) -> str:
+    """Data text, safe for plotly's HTML-like labels."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return html.escape(str(text), quote=True)
+
+
+def pretty(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def colour_for(entity: str, i: int = 0) -> str:
+    return ENTITY_COLOURS.get(entity, FALLBACK[i % len(FALLBACK)])
+
+
+def _layout(fig: go.Figure, *, chart_id: str, title: str, subtitle: str, sources: Iterable[str],
+            notes: Iterable[str] = (), height: int = 460, legend: bool = True) -> go.Figure:
+    srcs = sorted(dict.fromkeys(s for s in sources if s))
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "color": INK, "size": 13},
+        title={"text": f"<b>{esc(title)}</b><br><sup style='color:{MUTED}'>{esc(subtitle)}</sup>",
+               "x": 0.0, "xanchor": "left", "y": 0.97, "yanchor": "top",
+               "font": {"size": 18}},
+        margin={"l": 60, "r": 30, "t": 80 + 14 * int((fig.layout.meta or {}).get("event_rows", 0)),
+                "b": 50},
+        height=height,
+        hoverlabel={"font": {"family": FONT, "size": 12}, "align": "left"},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        meta={**(fig.layout.meta or {}), "chart_id": chart_id, "title": title,
+              "subtitle": subtitle, "sources": srcs, "notes": list(dict.fromkeys(notes))},
+        paper_bgcolor="white", plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor=GRID, linecolor="#9aa5b1", zeroline=False)
+    fig.update_yaxes(gridcolor=GRID, linecolor="#9aa5b1", zeroline=False)
+    return fig
+
+
+def _qualifier_notes(qualifiers: Iterable[str]) -> list[str]:
+    return [QUALIFIER_NOTES[q] for q in dict.fromkeys(qualifiers) if q in QUALIFIER_NOTES]
+
+
+def _hover_rows(points: pd.DataFrame, sources: pd.DataFrame, scale: Scale) -> list[list[str]]:
+    rows = []
+    for _, r in points.iterrows():
+        srow = source_row(sources, r["source"])
+        title = srow["title"] if srow is not None else r["source"]
+        others = int(r.get("n_sources", 1)) - 1 if "n_sources" in r else 0
+        extra = f"<br>+ {others} other source(s)" if others > 0 else ""
+        alts = r.get("alternatives") if "alternatives" in r else None
+        if isinstance(alts, list) and alts:
+            differing = "; ".join(
+                f"{format_value(a['value'], r['unit'], a['qualifier'], a.get('value_max'), sign=True)}"
+                f" ({esc(source_label(sources, a['source']))})" for a in alts[:3])
+            extra += f"<br>Other figures: {differing}"
+        note = f"<br><i>{esc(r['note'])}</i>" if isinstance(r.get("note"), str) else ""
+        rows.append([
+            esc(format_value(r["value"], r["unit"], r["qualifier"], r.get("value_max"), sign=True)),
+            esc(parse_period(r["period"]).label()),
+            esc(title),
+            esc(source_label(sources, r["source"])) + extra + note,
+            esc(r["unit"]),
+        ])
+    return rows
+
+
+HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]}<br>"
+         "%{customdata[3]}<extra>%{fullData.name}</extra>")
+
+
+LABELLED_EVENT_KINDS = ("summit", "treaty", "membership")
+
+
+def _event_label(ev: pd.Series) -> str:
+    place = ev["place"] if isinstance(ev["place"], str) else ""
+    year = ev["when"].year
+    if ev["kind"] == "summit":
+        return f"{place} summit" if place and len(place) <= 12 else f"Summit {year}"
+    if ev["kind"] == "treaty":
+        return f"Treaty {year}"
+    name = str(ev["name"])
+    return name if len(name) <= 18 else name[:17] + "…"
+
+
+def _event_markers(fig: go.Figure, events: pd.DataFrame | None, *, year_axis: bool,
+                   x_range: tuple[float, float] | None) -> list[str]:
+    """Relationship events as dotted vertical lines; summits, treaties and memberships get a
+    short label in the top margin, staggered so neighbours do not collide (the full names
+    are in the hover). Returns the sources cited."""
+    if events is None or events.empty:
+        return []
+    cited: list[str] = []
+    shown = events[events["kind"].isin(EVENT_KINDS)]
+    row = 0
+    for when, day in shown.groupby("when", sort=True):
+        x: float | pd.Timestamp
+        if year_axis:
+            x = when.year + (when.dayofyear - 1) / 366
+            if x_range is not None and not (x_range[0] - 0.5 <= x <= x_range[1] + 0.5):
+                continue
+        else:
+            x = when
+        fig.add_vline(x=x, line={"color": "#9aa5b1", "width": 1, "dash": "dot"})
+        cited += day["source"].tolist()
+        labelled = day[day["kind"].isin(LABELLED_EVENT_KINDS)]
+        if labelled.empty:
+            continue
+        labels = list(dict.fromkeys(_event_label(ev) for _, ev in labelled.iterrows()))
+        full = "<br>".join(esc(f"{ev['name']} ({format_date(ev['date'])})")
+                           for _, ev in day.iterrows())
+        fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor="center",
+                           yshift=2 + 14 * (row % 3), text=esc(" · ".join(labels)),
+                           showarrow=False, font={"size": 10, "color": MUTED}, hovertext=full,
+                           bgcolor="rgba(255,255,255,0.9)")
+        row += 1
+    if row:
+        fig.update_layout(meta={**(fig.layout.meta or {}), "event_rows": min(row, 3)})
+    return cited
+
+
+def _with_gaps(xs: list[int], ys: list[float], extra: list) -> tuple[list, list, list]:
+    """Insert a break where years are missing, so a line never bridges a gap in the data."""
+    out_x: list = []
+    out_y: list = []
+    out_e: list = []
+    for i, (x, y, e) in enumerate(zip(xs, ys, extra, strict=True)):
+        if i and x - xs[i - 1] > 1:
+            out_x.append(None)
+            out_y.append(None)
+            out_e.append([""] * len(e) if isinstance(e, list) else "")
+        out_x.append(x)
+        out_y.append(y)
+        out_e.append(e)
+    return out_x, out_y, out_e
+
+
+def _series_name(reporter: str | None, partner: str | None, names: dict[str, str],
+                 mixed: bool) -> str:
+    p = names.get(partner or "", partner or "")
+    if partner == "C5":
+        p = "Central Asia (total)"
+    if mixed and reporter:
+        return f"{p} ({names.get(reporter, reporter)}'s data)"
+    return p
+
+
+def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
+                         events: pd.DataFrame | None = None, style: str = "line",
+                         share_of: pd.DataFrame | None = None,
+                         targets: pd.DataFrame | None = None, title: str = "Trade",
+                         subtitle: str = "", chart_id: str = "trade-timeline",
+                         height: int = 480) -> go.Figure:
+    """Annual (or same-partial-period) values by partner over time.
+
+    ``points`` comes from :func:`indicators.frames.series`. With ``share_of`` (the total's
+    series), values are shown as a percentage of the total for the same period.
+    """
+    fig = go.Figure()
+    cited: list[str] = []
+    qualifiers: list[str] = []
+    mixed = points["reporter"].nunique() > 1 if not points.empty else False
+    values = points["value"].tolist() if not points.empty else []
+    unit = points["unit"].iloc[0] if not points.empty else "USD"
+    scale = pick_scale(unit, values)
+    if share_of is not None and not points.empty:
+        totals = {(r["period"]): r["value"] for _, r in share_of.iterrows()}
+        points = points[points["period"].isin(totals)].copy()
+        points["value"] = [v / totals[p] * 100 for v, p in zip(points["value"], points["period"],
+                                                               strict=True)]
+        points["unit"] = "percent"
+        points["qualifier"] = points["qualifier"]
+        cited += share_of["source"].tolist()
+        scale = Scale(1.0, "% of total", "", "%")
+    for i, ((reporter, partner), grp) in enumerate(points.groupby(["reporter", "partner"],
+                                                                   sort=False, dropna=False)):
+        grp = grp.sort_values("year")
+        name = _series_name(reporter, partner, names, mixed)
+        colour = colour_for(partner, i)
+        hover = _hover_rows(grp, sources, scale) if share_of is None else [
+            [f"{v:.1f}% of total", esc(parse_period(p).label()), "", esc(source_label(sources, s)),
+             "%"] for v, p, s in zip(grp["value"], grp["period"], grp["source"], strict=True)]
+        y = (grp["value"] / scale.divisor).tolist()
+        symbols = [SYMBOLS.get(q, "circle") for q in grp["qualifier"]]
+        dash = "dot" if mixed and reporter != "CHN" else "solid"
+        if style in ("bar", "stacked"):
+            fig.add_trace(go.Bar(
+                x=grp["year"].tolist(), y=y, name=esc(name), marker_color=colour,
+                marker_pattern_shape=["" if q == "exact" else "/" for q in grp["qualifier"]],
+                customdata=hover, hovertemplate=HOVER, offsetgroup=None if style == "stacked"
+                else f"{reporter}-{partner}"))
+        else:
+            gx, gy, gh = _with_gaps(grp["year"].tolist(), y, hover)
+            _, _, gs = _with_gaps(grp["year"].tolist(), y, symbols)
+            fig.add_trace(go.Scatter(
+                x=gx, y=gy, name=esc(name), mode="lines+markers", connectgaps=False,
+                line={"color": colour, "width": 2.5, "dash": dash},
+                marker={"symbol": [s or "circle" for s in gs], "size": 9, "color": colour,
+                        "line": {"width": 2, "color": colour}},
+                customdata=gh, hovertemplate=HOVER))
+        cited += grp["source"].tolist()
+        qualifiers += grp["qualifier"].tolist()
+        if share_of is None and "alternatives" in grp:
+            alt_x, alt_y, alt_hover = [], [], []
+            for _, r in grp.iterrows():
+                for a in r["alternatives"]:
+                    alt_x.append(r["year"])
+                    alt_y.append(a["value"] / scale.divisor)
+                    alt_hover.append([
+                        esc(format_value(a["value"], r["unit"], a["qualifier"], a.get("value_max"),
+                                         sign=True)),
+                        esc(parse_period(r["period"]).label()),
+                        esc(_title_of(sources, a["source"])),
+                        esc(source_label(sources, a["source"])), esc(r["unit"])])
+                    cited.append(a["source"])
+                    qualifiers.append(a["qualifier"])
+            if alt_x:
+                fig.add_trace(go.Scatter(
+                    x=alt_x, y=alt_y, mode="markers", name=esc(f"{name}: other sources"),
+                    marker={"symbol": "x-thin", "size": 10, "color": colour,
+                            "line": {"width": 2, "color": colour}},
+                    customdata=alt_hover, hovertemplate=HOVER, showlegend=False))
+    if targets is not None and not targets.empty and share_of is None:
+        for i, (partner, grp) in enumerate(targets.groupby("partner", sort=False)):
+            fig.add_trace(go.Scatter(
+                x=grp["year"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
+                mode="markers+text", name=esc(f"Target: {_series_name(None, partner, names, False)}"),
+                marker={"symbol": "star", "size": 14, "color": colour_for(partner, i)},
+                text=[esc(format_value(v, u, q, None, sign=True)) for v, u, q in
+                      zip(grp["value"], grp["unit"], grp["qualifier"], strict=True)],
+                textposition="top center", textfont={"size": 10},
+                customdata=_hover_rows(grp, sources, scale), hovertemplate=HOVER))
+            cited += grp["source"].tolist()
+    years = points["year"].tolist() if not points.empty else []
+    x_range = (min(years), max(years)) if years else None
+    if targets is not None and not targets.empty and share_of is None and x_range:
+        x_range = (x_range[0], max(x_range[1], int(targets["year"].max())))
+    cited += _event_markers(fig, events, year_axis=True, x_range=x_range)
+    if style == "stacked":
+        fig.update_layout(barmode="stack")
+    elif style == "bar":
+        fig.update_layout(barmode="group")
+    fig.update_xaxes(dtick=1, tickformat="d", title=None)
+    if x_range:
+        fig.update_xaxes(range=[x_range[0] - 0.6, x_range[1] + 0.6])
+        if x_range[1] - x_range[0] > 16:
+            fig.update_xaxes(dtick=2)
+    fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
+    notes = _qualifier_notes(qualifiers)
+    if any("alternatives" in points and a for a in points.get("alternatives", [])):
+        notes.append("×: the same datapoint as stated by other sources")
+    return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
+
+
+def _title_of(sources: pd.DataFrame, source_id: str) -> str:
+    row = source_row(sources, source_id)
+    return row["title"] if row is not None else source_id
+
+
+def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
+                       title: str = "Mirror statistics: the same trade, two reporters",
+                       subtitle: str = "", chart_id: str = "trade-mirror",
+                       height: int = 480) -> go.Figure:
+    """China's figure next to the partner's own figure for each pair and period, with the gap."""
+    fig = go.Figure()
+    cited: list[str] = []
+    if table.empty:
+        scale = Scale(1e9, "USD bn", "$", " bn")
+    else:
+        scale = pick_scale(table["unit"].iloc[0],
+                           [*table["china_value"].tolist(), *table["partner_value"].tolist()])
+    labels = [f"{esc(names.get(p, p))} {esc(parse_period(per).label())}"
+              for p, per in zip(table["partner"], table["period"], strict=True)]
+    for side, col, colour, qual_col, src_col in (
+            ("China's customs", "china_value", ENTITY_COLOURS["CHN"], "china_qualifier",
+             "china_source"),
+            ("Partner's statistics", "partner_value", "#0072B2", "partner_qualifier",
+             "partner_source")):
+        hover = [[esc(format_value(v, u, q, None, sign=True)), lab, esc(_title_of(sources, s)),
+                  esc(source_label(sources, s)), esc(u)]
+                 for v, u, q, s, lab in zip(table[col], table["unit"], table[qual_col],
+                                            table[src_col], labels, strict=True)]
+        fig.add_trace(go.Bar(
+            x=labels, y=(table[col] / scale.divisor).tolist(), name=side, marker_color=colour,
+            marker_pattern_shape=["" if q == "exact" else "/" for q in table[qual_col]],
+            customdata=hover, hovertemplate=HOVER))
+        cited += table[src_col].tolist()
+    for lab, gap, top in zip(labels, table["gap_pct"],
+                             table[["china_value", "partner_value"]].max(axis=1), strict=True):
+        fig.add_annotation(x=lab, y=top / scale.divisor, text=f"{gap:+.0f}%", showarrow=False,
+                           yshift=12, font={"size": 11, "color": INK})
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
+    fig.update_xaxes(tickangle=-30)
+    qualifiers = [*table.get("china_qualifier", []), *table.get("partner_qualifier", [])]
+    notes = [*_qualifier_notes(qualifiers), "Gap: China's figure relative to the partner's.",
+             MIRROR_NOTE]
+    return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
+
+
+def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
+                       title: str, subtitle: str = "", chart_id: str = "investment",
+                       events: pd.DataFrame | None = None, height: int = 480) -> go.Figure:
+    """Stocks and cumulative figures at the dates they refer to (investment, volumes)."""
+    fig = go.Figure()
+    cited: list[str] = []
+    qualifiers: list[str] = []
+    unit = points["unit"].iloc[0] if not points.empty else "USD"
+    scale = pick_scale(unit, points["value"].tolist() if not points.empty else [])
+    group_cols = ["indicator", "reporter", "partner", "basis"]
+    for i, (key, grp) in enumerate(points.groupby(group_cols, sort=False, dropna=False)):
+        indicator, reporter, partner, basis = key
+        grp = grp.sort_values("period_end")
+        who = _series_name(reporter, partner, names, False)
+        if isinstance(reporter, str) and reporter not in ("CHN",):
+            who = f"{who} ({names.get(reporter, reporter)}'s figure)"
+        name = f"{pretty(str(indicator))}: {who}" + (f" [{basis}]" if basis != "actual" else "")
+        colour = colour_for(partner if isinstance(partner, str) else "", i)
+        fig.add_trace(go.Scatter(
+            x=grp["period_end"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
+            mode="lines+markers" if basis == "actual" else "markers",
+            name=esc(name),
+            line={"color": colour, "width": 2, "dash": "solid" if basis == "actual" else "dot"},
+            marker={"symbol": [("star" if basis != "actual" else SYMBOLS.get(q, "circle"))
+                               for q in grp["qualifier"]], "size": 10, "color": colour,
+                    "line": {"width": 2, "color": colour}},
+            customdata=_hover_rows(grp, sources, scale), hovertemplate=HOVER))
+        cited += grp["source"].tolist()
+        qualifiers += grp["qualifier"].tolist()
+    cited += _event_markers(fig, events, year_axis=False, x_range=None)
+    fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
+    fig.update_xaxes(title=None)
+    return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                   sources=[source_label(sources, s) for s in cited],
+                   notes=_qualifier_notes(qualifiers), height=height)
+
+
+MAP_CENTRE = {"lon": 80, "lat": 42}
+
+
+def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataFrame,
+              names: dict[str, str], indicator_name: str, year: int | None,
+              figures: pd.DataFrame | None = None, title: str = "China and Central Asia",
+              subtitle: str = "", chart_id: str = "map", colour_by: str = "kind",
+              show_projects: bool = True, height: int = 620,
+              today: date | None = None) -> go.Figure:
+    """Partner countries shaded by an indicator's value for one year; projects as routes
+    (colour by kind, dotted where the route is approximate) and points.
+
+    ``values``: one representative row per partner (frames.series for one year).
+    ``figures``: observations with a project, shown in the projects' hover.
+    """
+    fig = go.Figure()
+    cited: list[str] = []
+    qualifiers: list[str] = []
+    scale = pick_scale(values["unit"].iloc[0] if not values.empty else "USD",
+                       values["value"].tolist() if not values.empty else [])
+    shaded = values[values["partner"].str.len() == 3] if not values.empty else values
+    if not shaded.empty:
+        hover = _hover_rows(shaded, sources, scale)
+        fig.add_trace(go.Choropleth(
+            locations=shaded["partner"].tolist(), locationmode="ISO-3",
+            z=(shaded["value"] / scale.divisor).tolist(),
+            text=[esc(names.get(p, p)) for p in shaded["partner"]],
+            colorscale=[[0, "#deebf7"], [1, "#08519c"]], marker_line_color="white",
+            marker_line_width=1,
+            colorbar={"title": {"text": esc(scale.label), "side": "right"}, "thickness": 12,
+                      "len": 0.6, "x": 1.0},
+            customdata=[[*h, p] for h, p in zip(hover, shaded["partner"], strict=True)],
+            hovertemplate="<b>%{text}</b><br>" + HOVER.replace("<extra>%{fullData.name}</extra>",
+                                                                "<extra></extra>"),
+            name=esc(indicator_name)))
+        cited += shaded["source"].tolist()
+        qualifiers += shaded["qualifier"].tolist()
+    fig.add_trace(go.Choropleth(
+        locations=["CHN"], locationmode="ISO-3", z=[0], showscale=False,
+        colorscale=[[0, "#fde0c5"], [1, "#fde0c5"]], marker_line_color="white",
+        text=[esc(names.get("CHN", "China"))], hovertemplate="<b>%{text}</b><extra></extra>",
+        customdata=[["", "", "", "", "", "CHN"]], name="China"))
+    if show_projects and not projects.empty:
+        cited += _project_traces(fig, projects, sources=sources, figures=figures,
+                                 colour_by=colour_by, today=today)
+    fig.update_geos(
+        scope="asia", resolution=50, projection_type="mercator",
+        lonaxis_range=[44, 124], lataxis_range=[24, 56], showcountries=True,
+        countrycolor="#ffffff", showland=True, landcolor="#eef0f2", showlakes=True,
+        lakecolor="#d6e6f2", showocean=True, oceancolor="#f4f8fb", showframe=False,
+        showcoastlines=True, coastlinecolor="#c5ccd3", bgcolor="white")
+    fig.update_layout(legend={"orientation": "v", "y": 0.98, "x": 0.0, "yanchor": "top",
+                              "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 11}},
+                      clickmode="event+select", dragmode=False)
+    notes = _qualifier_notes(qualifiers)
+    if show_projects and not projects.empty:
+        notes.append("Dotted routes follow named cities only (approximate); dashed are planned or "
+                     "under construction. Map outlines: Natural Earth.")
+    fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                  sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
+
+
+def _project_traces(fig: go.Figure, projects: pd.DataFrame, *, sources: pd.DataFrame,
+                    figures: pd.DataFrame | None, colour_by: str,
+                    today: date | None) -> list[str]:
+    cited: list[str] = []
+    seen_legend: set[str] = set()
+    for _, p in projects.iterrows():
+        waypoints = p["waypoints"] if isinstance(p["waypoints"], list) else []
+        has_point = isinstance(p["lat"], float) and not math.isnan(p["lat"])
+        if len(waypoints) < 2 and not has_point:
+            continue
+        key = p["kind"] if colour_by == "kind" else p["status"]
+        colour = (KIND_COLOURS if colour_by == "kind" else STATUS_COLOURS).get(key, "#999999")
+        legend_name = pretty(key)
+        hover = _project_hover(p, sources, figures)
+        cited.append(p["status_source"])
+        show = legend_name not in seen_legend
+        seen_legend.add(legend_name)
+        if len(waypoints) >= 2:
+            dash = "dot" if p["precision"] in ("approximate", "endpoints_only") else "solid"
+            if p["status"] in ("planned", "under_construction", "agreed", "announced", "proposed"):
+                dash = "dash"
+            fig.add_trace(go.Scattergeo(
+                lon=[w["lon"] for w in waypoints], lat=[w["lat"] for w in waypoints],
+                mode="lines+markers", line={"color": colour, "width": 3, "dash": dash},
+                marker={"size": 5, "color": colour},
+                name=esc(legend_name), legendgroup=legend_name, showlegend=show,
+                text=[esc(w["name"]) for w in waypoints],
+                customdata=[[hover, p["id"]]] * len(waypoints),
+                hovertemplate="%{customdata[0]}<br>Waypoint: %{text}<extra></extra>"))
+        if has_point:
+            fig.add_trace(go.Scattergeo(
+                lon=[p["lon"]], lat=[p["lat"]], mode="markers",
+                marker={"size": 13, "color": colour, "symbol": "square",
+                        "line": {"width": 1.5, "color": "white"}},
+                name=esc(legend_name), legendgroup=legend_name, showlegend=show,
+                customdata=[[hover, p["id"]]],
+                hovertemplate="%{customdata[0]}<extra></extra>"))
+    return cited
+
+
+def _project_hover(p: pd.Series, sources: pd.DataFrame, figures: pd.DataFrame | None) -> str:
+    stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
+    lines = [f"<b>{esc(p['name'])}</b>", f"{esc(pretty(p['kind']))}",
+             f"Status: {esc(pretty(p['status']))}, as of {esc(format_date(p['status_as_of']))}"
+             f"{stale}", f"Source: {esc(source_label(sources, p['status_source']))}"]
+    if isinstance(p["precision"], str):
+        lines.append(f"Route: {esc(pretty(p['precision']))}")
+    if figures is not None and not figures.empty:
+        mine = figures[figures["project"] == p["id"]].sort_values("period_end")
+        for ind, grp in list(mine.groupby("indicator", sort=False))[:4]:
+            last = grp.iloc[-1]
+            lines.append(f"{esc(pretty(str(ind)))}: "
+                         f"{esc(format_value(last['value'], last['unit'], last['qualifier'], last['value_max']))}"
+                         f" ({esc(parse_period(last['period']).label())}, "
+                         f"{esc(source_label(sources, last['source']))})")
+    return "<br>".join(lines)
+
+
+def build_gantt(rows: pd.DataFrame, *, milestones: pd.DataFrame, events: pd.DataFrame | None,
+                sources: pd.DataFrame, projects: pd.DataFrame,
+                title: str = "Projects and milestones", subtitle: str = "",
+                chart_id: str = "timeline", today: date | None = None) -> go.Figure:
+    """Projects as bars from start to completion (or to today while under way), coloured by
+    status, with their milestones as diamonds and the relationship's events as lines."""
+    today = today or date.today()
+    fig = go.Figure()
+    cited: list[str] = []
+    order = rows["name"].tolist()
+    for status, grp in rows.groupby("status", sort=False):
+        colour = STATUS_COLOURS.get(status, "#999999")
+        durations = [(e - s).total_seconds() * 1000 or 86_400_000 * 30
+                     for s, e in zip(grp["start"], grp["end"], strict=True)]
+        hover = [
+            f"<b>{esc(n)}</b><br>{esc(pretty(st))} since {esc(format_date(a))}"
+            + (" (possibly stale)" if stl else "")
+            + f"<br>{esc(s.date().isoformat())} → "
+            + ("today (under way)" if oe else esc(e.date().isoformat()))
+            for n, st, a, stl, s, e, oe in zip(grp["name"], grp["status"], grp["status_as_of"],
+                                               grp["stale"], grp["start"], grp["end"],
+                                               grp["open_ended"], strict=True)]
+        fig.add_trace(go.Bar(
+            y=[esc(_clip(n)) for n in grp["name"]], x=durations, base=grp["start"].tolist(),
+            orientation="h", marker_color=colour, name=esc(pretty(status)),
+            marker_pattern_shape=["/" if oe else "" for oe in grp["open_ended"]],
+            customdata=[[h, i] for h, i in zip(hover, grp["id"], strict=True)],
+            hovertemplate="%{customdata[0]}<extra></extra>"))
+    for _, p in projects[projects["id"].isin(rows["id"])].iterrows():
+        cited.append(p["status_source"])
+    ms = milestones[milestones["project"].isin(rows["id"])] if not milestones.empty else milestones
+    if not ms.empty:
+        pname = dict(zip(rows["id"], rows["name"], strict=True))
+        fig.add_trace(go.Scatter(
+            x=ms["when"].tolist(), y=[esc(_clip(pname[p])) for p in ms["project"]],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 9, "color": INK,
+                    "line": {"width": 1, "color": "white"}},
+            name="milestone",
+            customdata=[[f"<b>{esc(n)}</b><br>{esc(format_date(d))}<br>"
+                         f"Source: {esc(source_label(sources, s))}"]
+                        for n, d, s in zip(ms["name"], ms["date"], ms["source"], strict=True)],
+            hovertemplate="%{customdata[0]}<extra></extra>"))
+        cited += ms["source"].tolist()
+    cited += _event_markers(fig, events, year_axis=False, x_range=None)
+    fig.add_vline(x=pd.Timestamp(today), line={"color": "#D55E00", "width": 1})
+    fig.update_yaxes(categoryorder="array",
+                     categoryarray=[esc(_clip(n)) for n in reversed(order)], title=None,
+                     automargin=False, tickfont={"size": 11})
+    fig.update_xaxes(type="date", title=None)
+    fig.update_layout(barmode="overlay")
+    height = max(420, 26 * len(order) + 160)
+    fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                  sources=[source_label(sources, s) for s in cited],
+                  notes=["Hatched bars: under way, drawn to today. Diamonds: dated milestones; "
+                         "dotted lines: summits, declarations and treaties."], height=height)
+    fig.update_layout(margin={"l": 300})
+    return fig
+
+
+def _clip(name: str, limit: int = 44) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def build_status_bars(projects: pd.DataFrame, *, sources: pd.DataFrame,
+                      title: str = "Projects by status", subtitle: str = "",
+                      chart_id: str = "project-status") -> go.Figure:
+    top = projects[projects["part_of"].isna()] if not projects.empty else projects
+    counts = top.groupby("status").size().sort_values() if not top.empty else pd.Series(
+        dtype=int)
+    fig = go.Figure(go.Bar(
+        x=counts.values.tolist(), y=[pretty(s) for s in counts.index], orientation="h",
+        marker_color=[STATUS_COLOURS.get(s, "#999") for s in counts.index],
+        text=counts.values.tolist(), textposition="outside",
+        hovertemplate="%{y}: %{x} project(s)<extra></extra>"))
+    fig.update_xaxes(title="projects", dtick=1)
+    return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                   sources=[source_label(sources, s) for s in top.get("status_source", [])],
+                   height=320, legend=False)
+
+
+def build_volume_series(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
+                        title: str, subtitle: str = "",
+                        chart_id: str = "project-volumes") -> go.Figure:
+    """A project's volume series (gas, oil, trains, TEU, cargo) by period."""
+    fig = go.Figure()
+    cited: list[str] = []
+    qualifiers: list[str] = []
+    unit = points["unit"].iloc[0] if not points.empty else "count"
+    scale = pick_scale(unit, points["value"].tolist() if not points.empty else [])
+    for i, (key, grp) in enumerate(points.groupby(["partner", "reporter"], sort=False,
+                                                  dropna=False)):
+        partner, reporter = key
+        grp = grp.sort_values("period_end")
+        label = " → ".join(names.get(x, x) for x in (reporter, partner)
+                           if isinstance(x, str)) or "all"
+        annual = grp["period_kind"] == "year"
+        colour = FALLBACK[i % len(FALLBACK)]
+        fig.add_trace(go.Scatter(
+            x=grp["period_end"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
+            mode="lines+markers" if annual.all() else "markers", name=esc(label),
+            line={"color": colour},
+            marker={"symbol": [SYMBOLS.get(q, "circle") for q in grp["qualifier"]], "size": 9,
+                    "color": colour, "line": {"width": 2, "color": colour}},
+            customdata=_hover_rows(grp, sources, scale), hovertemplate=HOVER))
+        cited += grp["source"].tolist()
+        qualifiers += grp["qualifier"].tolist()
+    fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
+    return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                   sources=[source_label(sources, s) for s in cited],
+                   notes=_qualifier_notes(qualifiers) + [
+                       "Points at the end of the period they cover; partial periods unjoined."],
+                   height=420)
+
+
+def figure_sources(fig: go.Figure) -> list[str]:
+    meta = fig.layout.meta or {}
+    return list(meta.get("sources", []))
+
+
+def describe_years(years: Sequence[int]) -> str:
+    ys = sorted(set(years))
+    if not ys:
+        return "no data"
+    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
+
+
+def value_label(value: float, unit: str) -> str:
+    scale = pick_scale(unit, [value])
+    return f"{scale.prefix}{format_number(value / scale.divisor)}{scale.suffix}"

@@ -1,0 +1,381 @@
+"""Tidy frames for charts and tables: series, headlines, mirror statistics, Gantt rows.
+
+Everything here is pure pandas: the dashboard and the CLI export call the same functions.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .dataset import Dataset
+from .periods import parse_period
+
+LOWER = ("at_least", "more_than")
+UPPER = ("at_most", "less_than")
+QUALIFIER_WORDS = {
+    "exact": "", "approximately": "about ", "nearly": "nearly ", "at_least": "at least ",
+    "more_than": "more than ", "at_most": "at most ", "less_than": "less than ", "range": "",
+}
+QUALIFIER_SIGNS = {
+    "exact": "", "approximately": "≈", "nearly": "≲", "at_least": "≥", "more_than": ">",
+    "at_most": "≤", "less_than": "<", "range": "",
+}
+QUALIFIER_NOTES = {
+    "approximately": "≈: approximate figure as stated by the source",
+    "nearly": "≲: 'nearly', slightly below the figure, as stated by the source",
+    "at_least": "≥: lower bound as stated by the source",
+    "more_than": ">: lower bound ('more than') as stated by the source",
+    "at_most": "≤: upper bound as stated by the source",
+    "less_than": "<: upper bound ('less than') as stated by the source",
+    "range": "ranges show the low and high figure stated by the source",
+}
+SOURCE_KIND_RANK = {"official_statistics": 0, "official_statement": 1, "think_tank": 2,
+                    "company": 3, "media": 4, "encyclopedia": 5, "other": 6}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+CURRENCY = {"USD": "$", "EUR": "€", "CNY": "¥"}
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """How a chart shows a canonical unit: divide by ``divisor`` and call it ``label``."""
+
+    divisor: float
+    label: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+def pick_scale(unit: str, values: Iterable[float]) -> Scale:
+    finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
+    peak = max(finite) if finite else 0.0
+    if unit in CURRENCY:
+        sign = CURRENCY[unit]
+        if peak >= 1e9:
+            return Scale(1e9, f"{unit} bn", sign, " bn")
+        if peak >= 1e6:
+            return Scale(1e6, f"{unit} mn", sign, " mn")
+        return Scale(1.0, unit, sign, "")
+    named = {"m3": ("bcm", 1e9), "t": ("Mt", 1e6), "TEU": ("thousand TEU", 1e3)}
+    if unit in named and peak >= named[unit][1]:
+        label, div = named[unit]
+        return Scale(div, label, "", f" {label}")
+    if unit == "percent":
+        return Scale(1.0, "%", "", "%")
+    return Scale(1.0, unit, "", f" {unit}" if unit not in ("count",) else "")
+
+
+def format_number(value: float) -> str:
+    if value == 0:
+        return "0"
+    mag = abs(value)
+    if mag >= 100:
+        return f"{value:,.0f}"
+    if mag >= 10:
+        return f"{value:,.1f}".rstrip("0").rstrip(".")
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(value: float, unit: str, qualifier: str = "exact",
+                 value_max: float | None = None, *, sign: bool = False) -> str:
+    """'more than $30 bn', '$94.8 bn', '≥ $30 bn' (with sign=True): the qualifier always kept."""
+    scale = pick_scale(unit, [value])
+    text = f"{scale.prefix}{format_number(value / scale.divisor)}{scale.suffix}"
+    if qualifier == "range" and value_max is not None and not pd.isna(value_max):
+        text = (f"{scale.prefix}{format_number(value / scale.divisor)}–"
+                f"{format_number(value_max / scale.divisor)}{scale.suffix}")
+    if sign:
+        mark = QUALIFIER_SIGNS.get(qualifier, "")
+        return f"{mark} {text}".strip() if mark else text
+    return QUALIFIER_WORDS.get(qualifier, "") + text
+
+
+def format_date(text: str | None) -> str:
+    """'2025-06-16' -> '16 Jun 2025'; '2025-06' -> 'Jun 2025'; None -> 'n.d.'."""
+    if text is None or (isinstance(text, float) and math.isnan(text)) or text == "":
+        return "n.d."
+    parts = str(text).split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def source_label(sources: pd.DataFrame, source_id: str) -> str:
+    """A short citation: 'People's Daily, 16 Jun 2025'."""
+    row = source_row(sources, source_id)
+    if row is None:
+        return source_id
+    publisher = row["original_publisher"] if isinstance(row["original_publisher"], str) else None
+    name = publisher or row["publisher"]
+    return f"{name}, {format_date(row['published'])}"
+
+
+_SOURCE_INDEX: dict[int, dict[str, dict]] = {}
+
+
+def _source_index(sources: pd.DataFrame) -> dict[str, dict]:
+    """Sources by id, built once per sources frame: labels are looked up per datapoint."""
+    key = id(sources)
+    index = _SOURCE_INDEX.get(key)
+    if index is None:
+        index = {r["id"]: r for r in sources.to_dict("records")}
+        _SOURCE_INDEX[key] = index
+        weakref.finalize(sources, _SOURCE_INDEX.pop, key, None)
+    return index
+
+
+def source_row(sources: pd.DataFrame, source_id: str) -> dict | None:
+    if sources.empty:
+        return None
+    return _source_index(sources).get(source_id)
+
+
+def entity_names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds.entities["id"], ds.entities["name"], strict=True))
+
+
+def _published_key(sources: pd.DataFrame) -> dict[str, tuple[int, str]]:
+    out = {}
+    for _, row in sources.iterrows():
+        rank = SOURCE_KIND_RANK.get(row["kind"], 9)
+        pub = row["published"] if isinstance(row["published"], str) else ""
+        out[row["id"]] = (rank, pub)
+    return out
+
+
+def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
+                    keys: Sequence[str] = ("indicator", "reporter", "partner", "period", "unit"),
+                    ) -> pd.DataFrame:
+    """One row per datapoint key, chosen among the sources that state it.
+
+    Preference: an exact figure over a qualified one, the figure most sources agree on, an
+    official source over media, the more recent publication. Every source stays listed in
+    ``sources`` and the differing figures in ``alternatives``: nothing is dropped from view.
+    """
+    if obs.empty:
+        out = obs.copy()
+        for col in ("sources", "n_sources", "alternatives"):
+            out[col] = pd.Series(dtype=object)
+        return out
+    ranks = _published_key(sources)
+    rows = []
+    for _, group in obs.groupby(list(keys), dropna=False, sort=False):
+        counts = group["value"].round(6).value_counts()
+        def score(r: pd.Series, counts: pd.Series = counts) -> tuple:
+            kind_rank, pub = ranks.get(r["source"], (9, ""))
+            return (r["qualifier"] != "exact", -counts[round(r["value"], 6)], kind_rank,
+                    pub == "", _neg(pub))
+        ordered = sorted((r for _, r in group.iterrows()), key=score)
+        best = ordered[0].copy()
+        best["sources"] = [r["source"] for r in ordered]
+        best["n_sources"] = len(ordered)
+        best["alternatives"] = [
+            {"value": r["value"], "qualifier": r["qualifier"], "source": r["source"],
+             "value_max": r["value_max"]}
+            for r in ordered[1:]
+            if not (math.isclose(r["value"], best["value"], rel_tol=1e-9)
+                    and r["qualifier"] == best["qualifier"])]
+        rows.append(best)
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def series(ds: Dataset, indicator: str | Sequence[str], *, reporters: Sequence[str] | None = None,
+           partners: Sequence[str] | None = None, annual: bool | None = True,
+           partial_label: str | None = None, basis: Sequence[str] = ("actual",),
+           unit: str | None = None, years: tuple[int, int] | None = None,
+           project: str | None = None) -> pd.DataFrame:
+    """Observations of an indicator, filtered, with one representative per point."""
+    obs = ds.observations
+    if obs.empty:
+        return representatives(obs, ds.sources)
+    inds = [indicator] if isinstance(indicator, str) else list(indicator)
+    mask = obs["indicator"].isin(inds) & obs["basis"].isin(basis)
+    if reporters is not None:
+        mask &= obs["reporter"].isin(reporters)
+    if partners is not None:
+        mask &= obs["partner"].isin(partners)
+    if annual is True:
+        mask &= obs["period_kind"] == "year"
+    elif partial_label is not None:
+        mask &= obs["partial_label"] == partial_label
+    if unit is not None:
+        mask &= obs["unit"] == unit
+    if years is not None:
+        mask &= obs["year"].between(years[0], years[1])
+    if project is not None:
+        mask &= obs["project"] == project
+    picked = representatives(obs[mask], ds.sources)
+    if picked.empty:
+        return picked
+    return picked.sort_values(["partner", "period_end"], kind="stable").reset_index(drop=True)
+
+
+def partial_labels(ds: Dataset, indicator: str) -> list[str]:
+    """The partial periods an indicator has (Jan–May, Jan–Jun, ...), most frequent first."""
+    obs = ds.observations
+    sub = obs[(obs["indicator"] == indicator) & obs["partial"]]
+    return sub["partial_label"].value_counts().index.tolist()
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    label: str
+    value_text: str
+    period: str
+    source: str
+    source_id: str
+    delta_text: str | None
+    n_sources: int
+
+
+def headline(ds: Dataset, indicator: str, reporter: str, partner: str,
+             label: str, *, annual: bool = True) -> Headline | None:
+    """The latest figure of a series, with the change on the previous period where the
+    data has both as exact figures, and the source it comes from."""
+    s = series(ds, indicator, reporters=[reporter], partners=[partner],
+               annual=True if annual else None)
+    if s.empty:
+        return None
+    s = s.sort_values("period_end")
+    last = s.iloc[-1]
+    delta = None
+    if annual and len(s) > 1:
+        prev = s[s["year"] == last["year"] - 1]
+        if not prev.empty and last["qualifier"] == "exact" and prev.iloc[0]["qualifier"] == "exact":
+            change = (last["value"] / prev.iloc[0]["value"] - 1) * 100
+            delta = f"{change:+.1f}% on {int(prev.iloc[0]['year'])}"
+    return Headline(
+        label=label,
+        value_text=format_value(last["value"], last["unit"], last["qualifier"], last["value_max"]),
+        period=parse_period(last["period"]).label(),
+        source=source_label(ds.sources, last["source"]),
+        source_id=last["source"], delta_text=delta, n_sources=int(last["n_sources"]))
+
+
+def mirror_table(ds: Dataset, partners: Sequence[str], years: tuple[int, int] | None = None,
+                 indicator: str = "trade_total") -> pd.DataFrame:
+    """China's figure and the partner's own figure for the same trade, side by side.
+
+    A Chinese figure is ``reporter CHN, partner X``; the partner's is ``reporter X, partner
+    CHN``. Both must be in the same unit and for the same period to be compared.
+    """
+    cols = ["partner", "period", "year", "china_value", "partner_value", "gap_pct",
+            "china_source", "partner_source", "unit", "china_qualifier", "partner_qualifier"]
+    obs = ds.observations
+    if obs.empty:
+        return pd.DataFrame(columns=cols)
+    base = obs[(obs["indicator"] == indicator) & (obs["basis"] == "actual")]
+    china = representatives(base[(base["reporter"] == "CHN") & base["partner"].isin(partners)],
+                            ds.sources)
+    own = representatives(base[base["reporter"].isin(partners) & (base["partner"] == "CHN")],
+                          ds.sources)
+    if china.empty or own.empty:
+        return pd.DataFrame(columns=cols)
+    own = own.rename(columns={"reporter": "mirror_partner"})
+    merged = china.merge(own, left_on=["partner", "period", "unit"],
+                         right_on=["mirror_partner", "period", "unit"], suffixes=("_c", "_p"))
+    rows = []
+    for _, r in merged.iterrows():
+        rows.append({
+            "partner": r["partner_c"], "period": r["period"], "year": r["year_c"],
+            "china_value": r["value_c"], "partner_value": r["value_p"],
+            "gap_pct": (r["value_c"] / r["value_p"] - 1) * 100 if r["value_p"] else math.nan,
+            "china_source": r["source_c"], "partner_source": r["source_p"], "unit": r["unit"],
+            "china_qualifier": r["qualifier_c"], "partner_qualifier": r["qualifier_p"]})
+    out = pd.DataFrame(rows, columns=cols)
+    if years is not None and not out.empty:
+        out = out[out["year"].between(years[0], years[1])]
+    return out.sort_values(["partner", "period"]).reset_index(drop=True)
+
+
+MIRROR_NOTE = (
+    "China's customs value imports including cost, insurance and freight (CIF) and count goods "
+    "by country of origin, including trade that reaches the partner through third countries; "
+    "partner statistics value exports free on board (FOB), attribute re-exports differently "
+    "and may miss informal border trade. The two sides therefore rarely agree.")
+
+
+def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
+    """Projects as bars from their first dated milestone or status to completion (the
+    first `operational` status), or to today while under way."""
+    today = today or date.today()
+    cols = ["id", "name", "kind", "status", "start", "end", "open_ended", "status_as_of",
+            "stale", "part_of"]
+    if ds.projects.empty:
+        return pd.DataFrame(columns=cols)
+    ms = ds.milestones
+    rows = []
+    for _, p in ds.projects.iterrows():
+        dates = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+                 for s in p["status_history"]]
+        if not ms.empty:
+            dates += [d.date() for d in ms.loc[ms["project"] == p["id"], "when"]]
+        if not dates:
+            continue
+        start = min(dates)
+        done = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+                for s in p["status_history"] if s["status"] == "operational"]
+        open_ended = p["status"] in ("under_construction", "planned", "agreed", "announced",
+                                     "proposed") or not done
+        end = today if open_ended else min(done)
+        if end <= start:
+            end = start
+        rows.append({"id": p["id"], "name": p["name"], "kind": p["kind"],
+                     "status": p["status"], "start": pd.Timestamp(start),
+                     "end": pd.Timestamp(end), "open_ended": open_ended,
+                     "status_as_of": p["status_as_of"], "stale": bool(p["stale"]),
+                     "part_of": p["part_of"] if isinstance(p["part_of"], str) else None})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def year_bounds(ds: Dataset, indicators: Sequence[str] | None = None) -> tuple[int, int]:
+    obs = ds.observations
+    if indicators is not None:
+        obs = obs[obs["indicator"].isin(indicators)]
+    if obs.empty:
+        this = date.today().year
+        return this - 10, this
+    return int(obs["year"].min()), int(obs["year"].max())
+
+
+def datapoints_of_source(ds: Dataset, source_id: str) -> pd.DataFrame:
+    obs = ds.observations
+    return obs[obs["source"] == source_id]
+
+
+def filter_observations(ds: Dataset, *, indicators: Sequence[str] | None = None,
+                        partners: Sequence[str] | None = None,
+                        years: tuple[int, int] | None = None,
+                        sources: Sequence[str] | None = None, text: str = "") -> pd.DataFrame:
+    """The Data page's filters: every argument narrows; empty means all."""
+    obs = ds.observations
+    mask = pd.Series(True, index=obs.index)
+    if indicators:
+        mask &= obs["indicator"].isin(indicators)
+    if partners:
+        mask &= obs["partner"].isin(partners) | obs["reporter"].isin(partners)
+    if years is not None:
+        mask &= obs["year"].between(years[0], years[1])
+    if sources:
+        mask &= obs["source"].isin(sources)
+    if text:
+        needle = text.casefold()
+        hay = (obs["indicator"].astype(str) + " " + obs["note"].fillna("").astype(str) + " "
+               + obs["source"].astype(str) + " " + obs["project"].fillna("").astype(str) + " "
+               + obs["period"].astype(str) + " " + obs["reporter"].fillna("").astype(str) + " "
+               + obs["partner"].fillna("").astype(str))
+        mask &= hay.str.casefold().str.contains(needle, regex=False)
+    return obs[mask]

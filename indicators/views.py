@@ -1,0 +1,282 @@
+"""The dashboard's charts as functions of the dataset and the user's filters.
+
+A page reads its widgets and calls one of these; ``indicators export`` calls the same
+functions with their defaults. So what an analyst exports is what they saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import charts
+from . import frames as F
+from .dataset import Dataset
+
+PARTNERS = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+MEASURES = {"total": "trade_total", "exports": "exports", "imports": "imports",
+            "balance": "balance"}
+MEASURE_LABELS = {"total": "Total trade", "exports": "China's exports",
+                  "imports": "China's imports", "balance": "Trade balance (exports − imports)"}
+INVESTMENT_INDICATORS = ("fdi_stock", "investment_cumulative", "fdi_flow")
+VOLUME_INDICATORS = ("gas_volume", "oil_imports", "oil_volume", "oil_transit", "train_trips",
+                     "container_volume", "cargo_volume", "transit_containers")
+
+
+def _years_text(years: tuple[int, int] | None) -> str:
+    return f"{years[0]}–{years[1]}" if years else "all years"
+
+
+def _balance(ds: Dataset, reporters: Sequence[str], partners: Sequence[str], *, annual: bool,
+             partial_label: str | None, years: tuple[int, int] | None) -> pd.DataFrame:
+    """Exports minus imports where both are stated for the same pair and period."""
+    kw = {"reporters": reporters, "partners": partners, "annual": annual,
+          "partial_label": partial_label, "years": years}
+    ex = F.series(ds, "exports", **kw)
+    im = F.series(ds, "imports", **kw)
+    if ex.empty or im.empty:
+        return ex.iloc[0:0]
+    merged = ex.merge(im, on=["reporter", "partner", "period", "unit"], suffixes=("", "_im"))
+    out = merged[ex.columns].copy()
+    out["value"] = merged["value"] - merged["value_im"]
+    out["indicator"] = "balance"
+    # A balance of two bounds is no figure at all; one of two approximations is approximate.
+    out["qualifier"] = [q if q == qi else "approximately"
+                        for q, qi in zip(merged["qualifier"], merged["qualifier_im"], strict=True)]
+    keep = ~(merged["qualifier"].isin(F.LOWER + F.UPPER)
+             | merged["qualifier_im"].isin(F.LOWER + F.UPPER))
+    out["note"] = [f"exports {F.format_value(e, u)} less imports {F.format_value(i, u)}"
+                   for e, i, u in zip(merged["value"], merged["value_im"], merged["unit"],
+                                      strict=True)]
+    out["alternatives"] = [[] for _ in range(len(out))]
+    return out[keep.to_numpy()].reset_index(drop=True)
+
+
+def trade_points(ds: Dataset, *, partners: Sequence[str], measure: str = "total",
+                 reporter: str = "CHN", period: str = "annual",
+                 years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The datapoints the trade chart draws. ``reporter``: CHN (China's data), partner
+    (each partner's own statistics) or both."""
+    annual = period == "annual"
+    partial = None if annual else period
+    if reporter == "CHN":
+        pairs = [("CHN", p) for p in partners]
+    elif reporter == "partner":
+        pairs = [(p, "CHN") for p in partners if p != "C5"]
+    else:
+        pairs = [("CHN", p) for p in partners] + [(p, "CHN") for p in partners if p != "C5"]
+    frames = []
+    for rep, par in pairs:
+        if measure == "balance":
+            frames.append(_balance(ds, [rep], [par], annual=annual, partial_label=partial,
+                                   years=years))
+        else:
+            frames.append(F.series(ds, MEASURES[measure], reporters=[rep], partners=[par],
+                                   annual=annual, partial_label=partial, years=years,
+                                   unit="USD"))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return F.series(ds, "__none__")
+    out = pd.concat(frames, ignore_index=True)
+    # A partner's own figure (reporter KAZ, partner CHN) is drawn in the partner's colour;
+    # the reporter column still tells the two sides apart.
+    flip = out["partner"] == "CHN"
+    out.loc[flip, "partner"] = out.loc[flip, "reporter"]
+    return out
+
+
+def default_years(ds: Dataset, span: int = 13) -> tuple[int, int]:
+    """The recent years where the series are dense: the last ``span`` years with data."""
+    lo, hi = F.year_bounds(ds, ["trade_total"])
+    return max(lo, hi - span), hi
+
+
+def trade_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
+               measure: str = "total", reporter: str = "CHN", style: str = "line",
+               share: bool = False, years: tuple[int, int] | None = None,
+               period: str = "annual", show_events: bool = True, show_targets: bool = True,
+               chart_id: str = "trade-timeline", height: int = 480) -> go.Figure:
+    years = years or default_years(ds)
+    points = trade_points(ds, partners=partners, measure=measure, reporter=reporter,
+                          period=period, years=years)
+    if share:
+        points = points[points["partner"] != "C5"]
+    total = None
+    if share:
+        total = F.series(ds, MEASURES.get(measure, "trade_total"), reporters=["CHN"],
+                         partners=["C5"], annual=period == "annual",
+                         partial_label=None if period == "annual" else period, years=years,
+                         unit="USD")
+    targets = None
+    if show_targets and measure == "total" and period == "annual":
+        targets = F.series(ds, "trade_total", reporters=["CHN", *PARTNERS],
+                           partners=list(partners) + ["CHN"], annual=True,
+                           basis=("target",), unit="USD")
+        if not targets.empty:
+            flip = targets["partner"] == "CHN"
+            targets.loc[flip, "partner"] = targets.loc[flip, "reporter"]
+            targets = targets[targets["partner"].isin(partners)]
+    who = {"CHN": "China's customs and ministries", "partner": "partners' own statistics",
+           "both": "both reporters (partners' figures dotted)"}[reporter]
+    period_text = "calendar years" if period == "annual" else f"{period} of each year"
+    title = MEASURE_LABELS[measure] + (" (share of China–Central Asia total)" if share else "")
+    subtitle = f"China with Central Asia, {period_text}, {_years_text(years)}; {who}; " + (
+        "% of total" if share else "US dollars")
+    return charts.build_trade_timeline(
+        points, sources=ds.sources, names=F.entity_names(ds),
+        events=ds.events if show_events else None, style=style, share_of=total,
+        targets=targets, title=title, subtitle=subtitle, chart_id=chart_id, height=height)
+
+
+def mirror_view(ds: Dataset, *, partners: Sequence[str] = PARTNERS,
+                years: tuple[int, int] | None = None) -> tuple[go.Figure, pd.DataFrame]:
+    table = F.mirror_table(ds, [p for p in partners if p != "C5"], years)
+    fig = charts.build_mirror_chart(
+        table, sources=ds.sources, names=F.entity_names(ds),
+        subtitle=f"Total trade, {_years_text(years)}: China's customs against each partner's "
+                 "own statistics, US dollars")
+    return fig, table
+
+
+def investment_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
+                    indicators: Sequence[str] = INVESTMENT_INDICATORS,
+                    years: tuple[int, int] | None = None, include_pledges: bool = True,
+                    show_events: bool = False, chart_id: str = "investment") -> go.Figure:
+    obs = ds.observations
+    basis = ("actual", "pledge", "target") if include_pledges else ("actual",)
+    mask = (obs["indicator"].isin(indicators) & obs["basis"].isin(basis)
+            & obs["unit"].eq("USD")
+            & (obs["partner"].isin(partners) | obs["reporter"].isin(partners)))
+    if years is not None:
+        mask &= obs["year"].between(years[0], years[1])
+    points = F.representatives(obs[mask], ds.sources,
+                               keys=("indicator", "reporter", "partner", "period", "unit",
+                                     "basis"))
+    names = F.entity_names(ds)
+    return charts.build_dated_points(
+        points, sources=ds.sources, names=names,
+        title="Chinese investment in Central Asia",
+        subtitle=f"Stocks and cumulative totals at the date they refer to, {_years_text(years)}; "
+                 "US dollars", chart_id=chart_id, events=ds.events if show_events else None)
+
+
+def map_years(ds: Dataset, indicator: str = "trade_total") -> list[int]:
+    s = F.series(ds, indicator, reporters=["CHN"], partners=list(PARTNERS), unit="USD")
+    return sorted(int(y) for y in s["year"].unique()) if not s.empty else []
+
+
+def default_map_year(ds: Dataset, indicator: str = "trade_total") -> int | None:
+    """The latest year in which the most partners have a figure: a map of one country
+    shaded is a poor default."""
+    s = F.series(ds, indicator, reporters=["CHN"], partners=list(PARTNERS), unit="USD")
+    if s.empty:
+        return None
+    counts = s.groupby("year")["partner"].nunique()
+    return int(counts[counts == counts.max()].index.max())
+
+
+def map_view(ds: Dataset, *, indicator: str = "trade_total", year: int | None = None,
+             show_projects: bool = True, colour_by: str = "kind", height: int = 620,
+             chart_id: str = "map", kinds: Sequence[str] | None = None,
+             today: date | None = None) -> go.Figure:
+    if year is None:
+        year = default_map_year(ds, indicator)
+    values = F.series(ds, indicator, reporters=["CHN"], partners=list(PARTNERS), unit="USD",
+                      years=(year, year) if year else None)
+    projects = ds.projects
+    if kinds:
+        projects = projects[projects["kind"].isin(kinds)]
+    figures = ds.observations[ds.observations["project"].notna()]
+    ind_name = _indicator_name(ds, indicator)
+    return charts.build_map(
+        values, projects, sources=ds.sources, names=F.entity_names(ds),
+        indicator_name=ind_name, year=year, figures=figures,
+        title="China and Central Asia: trade and connectivity",
+        subtitle=f"{ind_name} with China in {year or 'n/a'} (China's data, US dollars); "
+                 "corridor and infrastructure projects", chart_id=chart_id,
+        colour_by=colour_by, show_projects=show_projects, height=height, today=today)
+
+
+def _indicator_name(ds: Dataset, indicator: str) -> str:
+    row = ds.indicators[ds.indicators["id"] == indicator]
+    return str(row["name"].iloc[0]) if not row.empty else indicator
+
+
+def timeline_view(ds: Dataset, *, kinds: Sequence[str] | None = None,
+                  top_level_only: bool = False, show_events: bool = True,
+                  today: date | None = None, chart_id: str = "timeline") -> go.Figure:
+    rows = F.gantt_rows(ds, today)
+    if kinds:
+        rows = rows[rows["kind"].isin(kinds)]
+    if top_level_only:
+        rows = rows[rows["part_of"].isna()]
+    return charts.build_gantt(
+        rows, milestones=ds.milestones, events=ds.events if show_events else None,
+        sources=ds.sources, projects=ds.projects,
+        subtitle="From the first dated milestone to completion, or to today while under way",
+        chart_id=chart_id, today=today)
+
+
+def status_view(ds: Dataset) -> go.Figure:
+    return charts.build_status_bars(
+        ds.projects, sources=ds.sources,
+        subtitle="Corridor and infrastructure projects (sections counted with their project)")
+
+
+def volume_indicators(ds: Dataset, project: str) -> list[str]:
+    obs = ds.observations
+    sub = obs[(obs["project"] == project) & obs["indicator"].isin(VOLUME_INDICATORS)]
+    return sub["indicator"].value_counts().index.tolist()
+
+
+def volumes_view(ds: Dataset, *, project: str = "cagp", indicator: str | None = None,
+                 chart_id: str = "project-volumes") -> go.Figure:
+    options = volume_indicators(ds, project)
+    indicator = indicator or (options[0] if options else "gas_volume")
+    obs = ds.observations
+    sub = obs[(obs["project"] == project) & (obs["indicator"] == indicator)
+              & (obs["basis"] == "actual") & ~obs["period_kind"].isin(["cumulative"])]
+    points = F.representatives(sub, ds.sources)
+    pname = ds.projects.loc[ds.projects["id"] == project, "name"]
+    name = str(pname.iloc[0]) if not pname.empty else project
+    return charts.build_volume_series(
+        points, sources=ds.sources, names=F.entity_names(ds),
+        title=f"{name}: {_indicator_name(ds, indicator).lower()}",
+        subtitle="Volumes by period as stated by the sources", chart_id=chart_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartDef:
+    id: str
+    description: str
+    build: Callable[[Dataset], go.Figure]
+
+
+def standard_charts() -> list[ChartDef]:
+    """One per dashboard chart, with the dashboard's default filters."""
+    return [
+        ChartDef("overview-trade", "Overview: China–Central Asia total trade by year",
+                 lambda ds: trade_view(ds, partners=("C5",), chart_id="overview-trade",
+                                       show_events=True, height=380)),
+        ChartDef("overview-map", "Overview: trade by partner on the map, latest year",
+                 lambda ds: map_view(ds, show_projects=False, chart_id="overview-map",
+                                     height=460)),
+        ChartDef("project-status", "Overview: corridor and infrastructure projects by status",
+                 status_view),
+        ChartDef("trade-timeline", "Trade: total trade by partner and year, with summits",
+                 lambda ds: trade_view(ds)),
+        ChartDef("trade-mirror", "Trade: China's and partners' statistics side by side",
+                 lambda ds: mirror_view(ds)[0]),
+        ChartDef("investment", "Investment: stocks, cumulative totals and pledges",
+                 lambda ds: investment_view(ds)),
+        ChartDef("map", "Map: trade shading, corridor routes and project points",
+                 lambda ds: map_view(ds)),
+        ChartDef("timeline", "Timeline: projects as a Gantt with milestones and events",
+                 lambda ds: timeline_view(ds, top_level_only=True)),
+        ChartDef("project-volumes", "Projects: gas delivered through the Central Asia–China "
+                 "pipeline", lambda ds: volumes_view(ds, project="cagp")),
+    ]
