@@ -17,10 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .frames import (
-    LOWER,
     MIRROR_NOTE,
     QUALIFIER_NOTES,
-    UPPER,
     Scale,
     format_date,
     format_number,
@@ -114,8 +112,9 @@ def _hover_rows(points: pd.DataFrame, sources: pd.DataFrame, scale: Scale) -> li
         alts = r.get("alternatives") if "alternatives" in r else None
         if isinstance(alts, list) and alts:
             differing = "; ".join(
-                f"{format_value(a['value'], r['unit'], a['qualifier'], a.get('value_max'), sign=True)}"
-                f" ({esc(source_label(sources, a['source']))})" for a in alts[:3])
+                esc(format_value(a["value"], r["unit"], a["qualifier"], a.get("value_max"),
+                                 sign=True))
+                + f" ({esc(source_label(sources, a['source']))})" for a in alts[:3])
             extra += f"<br>Other figures: {differing}"
         note = f"<br><i>{esc(r['note'])}</i>" if isinstance(r.get("note"), str) else ""
         rows.append([
@@ -287,7 +286,8 @@ def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: 
         for i, (partner, grp) in enumerate(targets.groupby("partner", sort=False)):
             fig.add_trace(go.Scatter(
                 x=grp["year"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
-                mode="markers+text", name=esc(f"Target: {_series_name(None, partner, names, False)}"),
+                mode="markers+text",
+                name=esc(f"Target: {_series_name(None, partner, names, False)}"),
                 marker={"symbol": "star", "size": 14, "color": colour_for(partner, i)},
                 text=[esc(format_value(v, u, q, None, sign=True)) for v, u, q in
                       zip(grp["value"], grp["unit"], grp["qualifier"], strict=True)],
@@ -515,8 +515,9 @@ def _project_hover(p: pd.Series, sources: pd.DataFrame, figures: pd.DataFrame | 
         mine = figures[figures["project"] == p["id"]].sort_values("period_end")
         for ind, grp in list(mine.groupby("indicator", sort=False))[:4]:
             last = grp.iloc[-1]
-            lines.append(f"{esc(pretty(str(ind)))}: "
-                         f"{esc(format_value(last['value'], last['unit'], last['qualifier'], last['value_max']))}"
+            figure = format_value(last["value"], last["unit"], last["qualifier"],
+                                  last["value_max"])
+            lines.append(f"{esc(pretty(str(ind)))}: {esc(figure)}"
                          f" ({esc(parse_period(last['period']).label())}, "
                          f"{esc(source_label(sources, last['source']))})")
     return "<br>".join(lines)
@@ -632,8 +633,8 @@ def build_volume_series(points: pd.DataFrame, *, sources: pd.DataFrame, names: d
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
     return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                    sources=[source_label(sources, s) for s in cited],
-                   notes=_qualifier_notes(qualifiers) + [
-                       "Points at the end of the period they cover; partial periods unjoined."],
+                   notes=[*_qualifier_notes(qualifiers),
+                          "Points at the end of the period they cover; partial periods unjoined."],
                    height=420)
 
 

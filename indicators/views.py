@@ -114,7 +114,7 @@ def trade_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
     targets = None
     if show_targets and measure == "total" and period == "annual":
         targets = F.series(ds, "trade_total", reporters=["CHN", *PARTNERS],
-                           partners=list(partners) + ["CHN"], annual=True,
+                           partners=[*list(partners), "CHN"], annual=True,
                            basis=("target",), unit="USD")
         if not targets.empty:
             flip = targets["partner"] == "CHN"

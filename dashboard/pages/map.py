@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import loading, state, ui
+from indicators import Dataset, views
 from indicators import frames as F
-from indicators import views
 
 MAP_INDICATORS = {"trade_total": "Total trade", "exports": "China's exports",
                   "imports": "China's imports"}
@@ -66,7 +67,8 @@ def _selected(event: Any) -> str | None:
     return None
 
 
-def _panel(ds, selected: str | None, names: dict[str, str], year: int | None) -> None:  # noqa: ANN001
+def _panel(ds: Dataset, selected: str | None, names: dict[str, str],
+           year: int | None) -> None:
     if selected is None:
         st.subheader("Details")
         st.caption("Click a country or a project on the map to see its datapoints, status "
@@ -111,7 +113,7 @@ def _panel(ds, selected: str | None, names: dict[str, str], year: int | None) ->
         ui.chart(vfig, key=f"map-volumes-{selected}")
 
 
-def _table(ds, obs):  # noqa: ANN001, ANN202
+def _table(ds: Dataset, obs: pd.DataFrame) -> pd.DataFrame:
     urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
     return obs.assign(
         figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(

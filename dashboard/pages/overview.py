@@ -7,8 +7,8 @@ from datetime import date
 import streamlit as st
 
 from dashboard import loading, ui
+from indicators import Dataset, views
 from indicators import frames as F
-from indicators import views
 
 
 def render() -> None:
@@ -58,7 +58,7 @@ def render() -> None:
         ["id", "name", "kind", "status", "status_as_of", "status_source"]])
 
 
-def _milestones(ds) -> None:  # noqa: ANN001
+def _milestones(ds: Dataset) -> None:
     today = date.today()
     events = ds.events
     if events.empty:

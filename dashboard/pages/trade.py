@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import loading, state, ui
+from indicators import Dataset, views
 from indicators import frames as F
-from indicators import views
 
 PARTNER_OPTIONS = ["C5", *views.PARTNERS]
 
@@ -86,7 +86,7 @@ def render() -> None:
     _growth(ds, partners, tuple(years))
 
 
-def _growth(ds, partners, years) -> None:  # noqa: ANN001
+def _growth(ds: Dataset, partners: list[str], years: tuple[int, int]) -> None:
     """Growth rates stated by sources next to the growth derived from the levels."""
     obs = ds.observations
     stated = obs[(obs["indicator"] == "trade_growth") & (obs["reporter"] == "CHN")
