@@ -81,8 +81,8 @@ def _layout(fig: go.Figure, *, chart_id: str, title: str, subtitle: str, sources
         template="plotly_white",
         font={"family": FONT, "color": INK, "size": 13},
         title={"text": f"<b>{esc(title)}</b><br><sup style='color:{MUTED}'>{esc(subtitle)}</sup>",
-               "x": 0.0, "xanchor": "left", "y": 0.97, "yanchor": "top",
-               "font": {"size": 18}},
+               "x": 0.0, "xanchor": "left", "xref": "container", "y": 1.0, "yanchor": "top",
+               "yref": "container", "pad": {"t": 16, "l": 8}, "font": {"size": 18}},
         margin={"l": 60, "r": 30, "t": 80 + 14 * int((fig.layout.meta or {}).get("event_rows", 0)),
                 "b": 50},
         height=height,
@@ -355,12 +355,15 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
                            yshift=12, font={"size": 11, "color": INK})
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
-    fig.update_xaxes(tickangle=-30)
+    fig.update_xaxes(tickangle=-35, automargin=True)
     qualifiers = [*table.get("china_qualifier", []), *table.get("partner_qualifier", [])]
     notes = [*_qualifier_notes(qualifiers), "Gap: China's figure relative to the partner's.",
              MIRROR_NOTE]
-    return _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
-                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
+    fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
+                  sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1.0,
+                              "xanchor": "right"}, margin={"b": 110})
+    return fig
 
 
 def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
@@ -451,16 +454,17 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
         countrycolor="#ffffff", showland=True, landcolor="#eef0f2", showlakes=True,
         lakecolor="#d6e6f2", showocean=True, oceancolor="#f4f8fb", showframe=False,
         showcoastlines=True, coastlinecolor="#c5ccd3", bgcolor="white")
-    fig.update_layout(legend={"orientation": "v", "y": 0.98, "x": 0.0, "yanchor": "top",
-                              "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 11}},
-                      clickmode="event+select", dragmode=False)
+    fig.update_layout(clickmode="event+select", dragmode=False)
     notes = _qualifier_notes(qualifiers)
     if show_projects and not projects.empty:
         notes.append("Dotted routes follow named cities only (approximate); dashed are planned or "
                      "under construction. Map outlines: Natural Earth.")
     fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10},
+                      legend={"orientation": "v", "y": 0.98, "x": 0.01, "yanchor": "top",
+                              "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)",
+                              "font": {"size": 11}})
     return fig
 
 

@@ -345,6 +345,8 @@ def year_bounds(ds: Dataset, indicators: Sequence[str] | None = None) -> tuple[i
     obs = ds.observations
     if indicators is not None:
         obs = obs[obs["indicator"].isin(indicators)]
+    if not obs.empty:
+        obs = obs[obs["basis"] == "actual"]  # a 2030 target does not extend the data's years
     if obs.empty:
         this = date.today().year
         return this - 10, this

@@ -69,7 +69,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "observation": (
         Field("indicator", "an indicator id from data/catalog/indicators*.yaml", True),
-        Field("reporter", "whose statistics or statement: CHN, KAZ ...", True),
+        Field("reporter", "whose statistics or statement: CHN, KAZ ... (may be left out "
+              "for a project's own figure with --project)"),
         Field("partner", "the counterpart: a country, group (C5) or organisation"),
         Field("period", "2024, 2024-H1, 2024-05, 2024-01/2024-05, ..2025-06", True),
         Field("value", "the figure as stated, a plain number", True, type="number"),

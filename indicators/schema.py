@@ -207,6 +207,29 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _deepest(err: Any) -> Any:
+    """For `anyOf` (a field that may also be null), the branch that explains the error."""
+    from jsonschema.exceptions import best_match
+
+    while err.context:
+        # The non-null branch is the one the contributor meant to write.
+        branches = [e for e in err.context if e.validator != "type"
+                    or e.validator_value != "null"]
+        best = best_match(branches or err.context)
+        if best is None:
+            break
+        err = best
+    return err
+
+
+class _TextDates(yaml.SafeLoader):
+    """Safe loading with unquoted dates kept as their text, as an editor's YAML 1.2 reads
+    them (so `2024-02-30` is a pattern mismatch here and a bad date for the validator)."""
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 @functools.cache
 def _validator(kind: str) -> Any:
     import jsonschema
@@ -238,7 +261,7 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
 
     try:
         text = Path(path).read_text(encoding="utf-8")
-        value = plain(yaml.safe_load(text))
+        value = plain(yaml.load(text, Loader=_TextDates))  # noqa: S506 - a SafeLoader
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         return [SchemaError(str(path), 1, 1, "", f"cannot read the file: {exc}",
@@ -254,10 +277,15 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
     kind = kind_of(path, data_root)
     out = []
     for err in _validator(kind.name).iter_errors(value):
+        err = _deepest(err)
         loc = list(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = err.schema.get("properties", {})
+            extra = [k for k in err.instance if k not in allowed]
+            loc += extra[:1]  # point at the unknown key, not at its record
         line, col = locate(root, loc)
         hint = ("a " + kind.name + " file holds the sections " + ", ".join(kind.sections)
-                if not loc else "see data/README.md for the fields")
-        out.append(SchemaError(str(path), line, col, ".".join(map(str, loc)), err.message,
-                               hint))
+                if not err.absolute_path else "see data/README.md for the fields")
+        message = err.message if len(err.message) <= 160 else err.message[:157] + "..."
+        out.append(SchemaError(str(path), line, col, ".".join(map(str, loc)), message, hint))
     return sorted(out, key=lambda e: (e.line, e.column, e.path))

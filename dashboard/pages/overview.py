@@ -10,6 +10,9 @@ from dashboard import loading, ui
 from indicators import Dataset, views
 from indicators import frames as F
 
+MAJOR = ("summit", "treaty", "declaration", "membership", "institution", "ministerial",
+         "visa", "agreement")
+
 
 def render() -> None:
     ds = loading.dataset()
@@ -19,31 +22,21 @@ def render() -> None:
     cols = st.columns(4)
     trade = F.headline(ds, "trade_total", "CHN", "C5", "China–Central Asia trade")
     with cols[0]:
-        if trade:
-            st.metric(f"Trade with Central Asia, {trade.period}", trade.value_text,
-                      trade.delta_text, delta_color="off" if trade.delta_text is None
-                      else "normal", help="China's customs; total of exports and imports")
-            st.caption(f"Source: {ui.md(trade.source)}"
-                       + (f" (+{trade.n_sources - 1} agreeing or other)"
-                          if trade.n_sources > 1 else ""))
-        else:
-            st.metric("Trade with Central Asia", "no data")
+        _card(f"Trade with Central Asia, {trade.period}" if trade else "Trade with Central Asia",
+              trade.value_text if trade else "no data", trade.delta_text if trade else None,
+              _source_line(trade))
     invest = (F.headline(ds, "investment_cumulative", "CHN", "C5", "investment", annual=False)
               or F.headline(ds, "fdi_stock", "CHN", "C5", "investment", annual=False))
     with cols[1]:
-        if invest:
-            st.metric(f"Chinese investment, {invest.period}", invest.value_text,
-                      help="Cumulative investment as stated, qualifier kept")
-            st.caption(f"Source: {ui.md(invest.source)}")
-        else:
-            st.metric("Chinese investment", "no data")
+        _card(f"Chinese investment, {invest.period}" if invest else "Chinese investment",
+              invest.value_text if invest else "no data", None, _source_line(invest))
     with cols[2]:
         top = ds.projects[ds.projects["part_of"].isna()] if not ds.projects.empty else ds.projects
         counts = top["status"].value_counts() if not top.empty else {}
-        st.metric("Projects operational", int(counts.get("operational", 0)))
-        st.caption(f"{int(counts.get('under_construction', 0))} under construction · "
-                   f"{int(counts.get('planned', 0)) + int(counts.get('agreed', 0))} planned or "
-                   f"agreed · {len(top)} in all")
+        _card("Projects operational", str(int(counts.get("operational", 0))), None,
+              f"{int(counts.get('under_construction', 0))} under construction · "
+              f"{int(counts.get('planned', 0)) + int(counts.get('agreed', 0))} planned or "
+              f"agreed · {len(top)} in all")
     with cols[3]:
         _milestones(ds)
     left, right = st.columns([3, 2])
@@ -58,24 +51,38 @@ def render() -> None:
         ["id", "name", "kind", "status", "status_as_of", "status_source"]])
 
 
+def _card(label: str, value: str, delta: str | None, note: str) -> None:
+    """A headline figure that wraps instead of truncating: "more than $30 bn" must be read
+    whole, qualifier first."""
+    with st.container(border=True):
+        st.caption(ui.md(label))
+        st.markdown(f"### {ui.md(value)}")
+        if delta:
+            st.caption(f"{ui.md(delta)}")
+        st.caption(ui.md(note))
+
+
+def _source_line(h: F.Headline | None) -> str:
+    if h is None:
+        return "No datapoint yet."
+    more = f" (and {h.n_sources - 1} more)" if h.n_sources > 1 else ""
+    return f"Source: {h.source}{more}"
+
+
 def _milestones(ds: Dataset) -> None:
     today = date.today()
     events = ds.events
-    if events.empty:
-        st.metric("Latest milestone", "none")
+    major = events[events["kind"].isin(MAJOR)] if not events.empty else events
+    past = major[major["when"].dt.date <= today] if not major.empty else major
+    future = major[major["when"].dt.date > today] if not major.empty else major
+    if past.empty:
+        _card("Latest milestone", "none", None, "No event is recorded.")
         return
-    past = events[events["when"].dt.date <= today]
-    future = events[events["when"].dt.date > today]
-    if not past.empty:
-        last = past.iloc[-1]
-        st.metric("Latest milestone", F.format_date(last["date"]))
-        st.caption(f"{ui.md(last['name'])} · Source: "
-                   f"{ui.md(F.source_label(ds.sources, last['source']))}")
-    if not future.empty:
-        nxt = future.iloc[0]
-        st.caption(f"Next: {ui.md(nxt['name'])}, {ui.md(F.format_date(nxt['date']))}")
-    else:
-        st.caption("No future milestone is dated in the data.")
+    last = past.iloc[-1]
+    nxt = (f"Next: {future.iloc[0]['name']}, {F.format_date(future.iloc[0]['date'])}"
+           if not future.empty else "No future milestone is dated in the data.")
+    _card("Latest milestone", F.format_date(last["date"]), None,
+          f"{last['name']}. Source: {F.source_label(ds.sources, last['source'])}. {nxt}")
 
 
 ui.guard(render)
