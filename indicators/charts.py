@@ -333,7 +333,7 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
     else:
         scale = pick_scale(table["unit"].iloc[0],
                            [*table["china_value"].tolist(), *table["partner_value"].tolist()])
-    labels = [f"{esc(names.get(p, p))} {esc(parse_period(per).label())}"
+    labels = [f"{esc(names.get(p, p))}<br>{esc(parse_period(per).label())}"
               for p, per in zip(table["partner"], table["period"], strict=True)]
     for side, col, colour, qual_col, src_col in (
             ("China's customs", "china_value", ENTITY_COLOURS["CHN"], "china_qualifier",
@@ -351,11 +351,12 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
         cited += table[src_col].tolist()
     for lab, gap, top in zip(labels, table["gap_pct"],
                              table[["china_value", "partner_value"]].max(axis=1), strict=True):
-        fig.add_annotation(x=lab, y=top / scale.divisor, text=f"{gap:+.0f}%", showarrow=False,
+        gap_text = f"{gap:+.0f}%" if abs(gap) >= 0.5 else "±0%"
+        fig.add_annotation(x=lab, y=top / scale.divisor, text=gap_text, showarrow=False,
                            yshift=12, font={"size": 11, "color": INK})
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
-    fig.update_xaxes(tickangle=-35, automargin=True)
+    fig.update_xaxes(tickangle=0, tickfont={"size": 11})
     qualifiers = [*table.get("china_qualifier", []), *table.get("partner_qualifier", [])]
     notes = [*_qualifier_notes(qualifiers), "Gap: China's figure relative to the partner's.",
              MIRROR_NOTE]
@@ -386,7 +387,10 @@ def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: di
         colour = colour_for(partner if isinstance(partner, str) else "", i)
         fig.add_trace(go.Scatter(
             x=grp["period_end"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
-            mode="lines+markers" if basis == "actual" else "markers",
+            # A line between two bounds ("more than 30", "more than 40") would draw a path
+            # the sources never stated: join only exact figures.
+            mode="lines+markers" if basis == "actual" and (grp["qualifier"] == "exact").all()
+            else "markers",
             name=esc(name),
             line={"color": colour, "width": 2, "dash": "solid" if basis == "actual" else "dot"},
             marker={"symbol": [("star" if basis != "actual" else SYMBOLS.get(q, "circle"))
