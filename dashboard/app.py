@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loading, state, ui
+from dashboard import loading, state
 
 st.set_page_config(page_title="China–Central Asia indicators", page_icon="🌏", layout="wide",
                    initial_sidebar_state="expanded")
@@ -29,5 +29,4 @@ with st.sidebar:
     st.caption(f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
                f"{len(dataset.projects)} projects · {len(dataset.events)} events")
     st.caption("Every figure as its source states it, qualifier included. Data: CC BY 4.0.")
-ui.problems_banner(dataset)
 page.run()

@@ -89,6 +89,15 @@ def download_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None) -> Non
                                 disabled=data is None, width="stretch")
 
 
+def current_dataset() -> Dataset:
+    """The dataset for this rerun, with the banner that lists its problems (if any)."""
+    from dashboard.loading import dataset
+
+    ds = dataset()
+    problems_banner(ds)
+    return ds
+
+
 def problems_banner(ds: Dataset) -> None:
     """With errors in the data: say so, list them, and go on with what is valid."""
     report = ds.report

@@ -63,7 +63,7 @@ def esc(text: object) -> str:
     """Data text, safe for plotly's HTML-like labels."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=False)
 
 
 def pretty(text: str) -> str:
@@ -158,7 +158,7 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame | None, *, year_axis: bo
     for when, day in shown.groupby("when", sort=True):
         x: float | pd.Timestamp
         if year_axis:
-            x = when.year + (when.dayofyear - 1) / 366
+            x = when.year + (when.day_of_year - 1) / 366
             if x_range is not None and not (x_range[0] - 0.5 <= x <= x_range[1] + 0.5):
                 continue
         else:

@@ -57,8 +57,11 @@ def _add_schema(sub: Any) -> None:
 
 # ---- indicators new ----------------------------------------------------------------------
 
-def _ask(field: Any, default: Any) -> str:
+def _ask(field: Any, default: Any, data: str = "data") -> str:
     choices = f" [{'/'.join(field.choices)}]" if field.choices else ""
+    if field.name == "topic":
+        topics = sorted(p.stem for p in Path(data, "events").glob("*.yaml"))
+        choices = f" [existing: {', '.join(topics)}, or a new one]" if topics else ""
     shown = f" (default {default})" if default is not None else (
         "" if field.required else " (optional, Enter to skip)")
     return input(f"{field.name}{choices}{shown} — {field.help}: ")
@@ -70,7 +73,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
     given = {f.name: getattr(args, f.name) for f in scaffold.FIELDS[args.record]}
     interactive = not args.no_input and sys.stdin.isatty()
     try:
-        values = scaffold.gather_values(args.record, given, interactive=interactive, ask=_ask)
+        values = scaffold.gather_values(args.record, given, interactive=interactive,
+                                        ask=lambda f, d: _ask(f, d, args.data))
         added = scaffold.add(args.record, values, args.data, file=args.file,
                              dry_run=args.dry_run)
     except scaffold.ScaffoldError as exc:
@@ -127,18 +131,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from . import diff
 
     try:
-        if args.charts:
-            from .diffcharts import render_changed_charts
-
-            with diff.load_revisions(args.base, args.head, args.data) as (old, new):
-                rel = diff._data_rel(args.data)
-                log = diff.compare(old.dataset, new.dataset, base=old.label, head=new.label,
-                                   sides=((old.folder, rel), (new.folder, rel)))
-                text = diff.to_markdown(log)
-                note = render_changed_charts(old.dataset, new.dataset, Path(args.charts))
-            text += "\n" + note + "\n"
-        else:
-            text = diff.to_markdown(diff.changelog(args.base, args.head, args.data))
+        text = diff.changelog_markdown(args.base, args.head, args.data,
+                                       charts=Path(args.charts) if args.charts else None)
     except diff.GitError as exc:
         _err(str(exc))
         return 2

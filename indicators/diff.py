@@ -445,17 +445,35 @@ def load_revisions(base: str, head: str | None, data: str | Path = "data", *,
 
 def changelog(base: str, head: str | None = None, data: str | Path = "data", *,
               today: date | None = None) -> Changelog:
+    """The changelog of the data folder ``data`` from ``base`` to ``head`` (None: the
+    working tree)."""
     with load_revisions(base, head, data, today=today) as (old, new):
-        rel = _data_rel(data)
-        return compare(old.dataset, new.dataset, base=old.label, head=new.label,
-                       sides=((old.folder, rel), (new.folder, rel)))
+        return _compare_loaded(old, new, data)
 
 
-def _data_rel(data: str | Path) -> str:
+def changelog_markdown(base: str, head: str | None = None, data: str | Path = "data", *,
+                       charts: Path | None = None, today: date | None = None) -> str:
+    """The Markdown changelog; with ``charts``, also the before/after images of the charts
+    whose data changed, written there."""
+    with load_revisions(base, head, data, today=today) as (old, new):
+        text = to_markdown(_compare_loaded(old, new, data))
+        if charts is not None:
+            from .diffcharts import render_changed_charts
+
+            text += "\n" + render_changed_charts(old.dataset, new.dataset, charts) + "\n"
+    return text
+
+
+def _compare_loaded(old: Loaded, new: Loaded, data: str | Path) -> Changelog:
+    name = _data_name(data)
+    return compare(old.dataset, new.dataset, base=old.label, head=new.label,
+                   sides=((old.folder, name), (new.folder, name)))
+
+
+def _data_name(data: str | Path) -> str:
+    """The data folder as the reader sees it from here, as the validator prints paths."""
     data_path = Path(data).resolve()
-    repo = repo_root(data_path if data_path.is_dir() else Path.cwd())
-    rel = data_path.relative_to(repo.resolve()).as_posix()
-    try:  # as the reader sees it from the current folder, like the validator prints
-        return Path(data_path).relative_to(Path.cwd().resolve()).as_posix()
+    try:
+        return data_path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return rel
+        return data_path.as_posix()

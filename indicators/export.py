@@ -10,6 +10,7 @@ overrides) and never downloads a browser. One browser process serves a whole bat
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import shutil
@@ -125,9 +126,10 @@ def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
     sources = list(meta.get("sources", []))
     notes = list(meta.get("notes", []))
     small = 11
-    source_lines = _wrap("Source: " + ("; ".join(sources) if sources else "none shown"),
-                         width - 40, small)
-    note_lines = [line for n in notes for line in _wrap(n, width - 40, small - 1)]
+    # Annotations render a subset of HTML: the text from the data is escaped after wrapping.
+    source_lines = [html.escape(line) for line in _wrap(
+        "Source: " + ("; ".join(sources) if sources else "none shown"), width - 40, small)]
+    note_lines = [html.escape(line) for n in notes for line in _wrap(n, width - 40, small - 1)]
     footer = f"{PROJECT} · {LICENCE}"
     line_px = 15
     text_block = (len(source_lines) + len(note_lines) + 1) * line_px + 16

@@ -68,7 +68,7 @@ class Period:
         if self.kind == "month":
             return f"{MONTH_ABBR[self.end.month - 1]} {self.end.year}"
         if self.kind == "cumulative":
-            return f"up to {_short(self.end, self.text.count('-'))}"
+            return f"up to {_short(self.end, self.text[2:].count('-'))}"
         assert self.start is not None
         if self.start.year == self.end.year and self.start.day == 1 and _is_month_end(self.end):
             if self.start.month == 1 and self.end.month == 12:
@@ -90,11 +90,11 @@ def _is_month_end(d: date) -> bool:
 
 
 def _short(d: date, dashes: int) -> str:
-    if dashes <= 1:
+    if dashes == 0:
         return str(d.year)
-    if dashes == 2:
+    if dashes == 1:
         return f"{MONTH_ABBR[d.month - 1]} {d.year}"
-    return d.isoformat()
+    return f"{d.day} {MONTH_ABBR[d.month - 1]} {d.year}"
 
 
 def _point(text: str, *, as_end: bool) -> tuple[date, str]:

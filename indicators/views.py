@@ -119,7 +119,8 @@ def trade_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
         if not targets.empty:
             flip = targets["partner"] == "CHN"
             targets.loc[flip, "partner"] = targets.loc[flip, "reporter"]
-            targets = targets[targets["partner"].isin(partners)]
+            targets = targets[targets["partner"].isin(partners)
+                              & (targets["year"] >= years[0])]
     who = {"CHN": "China's customs and ministries", "partner": "partners' own statistics",
            "both": "both reporters (partners' figures dotted)"}[reporter]
     period_text = "calendar years" if period == "annual" else f"{period} of each year"

@@ -38,7 +38,7 @@ observations:
   - {indicator: trade_total, reporter: CHN, partner: KAZ, period: "2024", value: 43.8, unit: USD bn, source: 001-a, locator: fig 1}
   - {indicator: trade_total, reporter: CHN, partner: KGZ, period: "2024", value: 22.7, unit: USD bn, source: 001-a, locator: fig 2}
   - {indicator: trade_total, reporter: CHN, partner: KGZ, period: "2023", value: 19.8, unit: USD bn, source: 001-a, locator: fig 3}
-"""
+"""  # noqa: E501
 
 REPORT_B = """\
 sources:
@@ -50,7 +50,7 @@ sources:
     language: en
 observations:
   - {indicator: trade_total, reporter: CHN, partner: KAZ, period: "2023", value: 41, unit: USD bn, source: 002-b, locator: fig 1}
-"""
+"""  # noqa: E501
 
 # The pull request: one value corrected, one datapoint removed, one added that conflicts.
 REPORT_A_AFTER = REPORT_A.replace("value: 22.7", "value: 23.1").replace(
@@ -89,7 +89,7 @@ EXPECTED = """\
 ### New conflicts (1)
 
 - `data/reports/002-b.yaml:11` warning[conflict]: trade_total CHN→KGZ 2024: 002-b gives 30 USD bn (exact), 001-a gives 23.1 USD bn (exact) at data/reports/001-a.yaml:10
-"""
+"""  # noqa: E501
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loading, state, ui
+from dashboard import state, ui
 from indicators import frames as F
 
 
 def render() -> None:
-    ds = loading.dataset()
+    ds = ui.current_dataset()
     names = F.entity_names(ds)
     shared = state.shared()
     st.title("Data")

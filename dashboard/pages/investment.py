@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loading, state, ui
+from dashboard import state, ui
 from indicators import frames as F
 from indicators import views
 
@@ -12,7 +12,7 @@ PARTNER_OPTIONS = ["C5", *views.PARTNERS]
 
 
 def render() -> None:
-    ds = loading.dataset()
+    ds = ui.current_dataset()
     names = F.entity_names(ds)
     shared = state.shared()
     st.title("Investment")

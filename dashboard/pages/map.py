@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import loading, state, ui
+from dashboard import state, ui
 from indicators import Dataset, views
 from indicators import frames as F
 
@@ -17,7 +17,7 @@ MAP_INDICATORS = {"trade_total": "Total trade", "exports": "China's exports",
 
 
 def render() -> None:
-    ds = loading.dataset()
+    ds = ui.current_dataset()
     names = F.entity_names(ds)
     shared = state.shared()
     st.title("Map")

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import loading, ui
+from dashboard import ui
 from indicators import Dataset, views
 from indicators import frames as F
 
@@ -15,7 +15,7 @@ MAJOR = ("summit", "treaty", "declaration", "membership", "institution", "minist
 
 
 def render() -> None:
-    ds = loading.dataset()
+    ds = ui.current_dataset()
     st.title("China–Central Asia economic ties")
     st.caption("Trade, investment, corridors and the milestones of the relationship, as "
                "public reports state them.")

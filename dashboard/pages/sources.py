@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loading, ui
+from dashboard import ui
 from indicators import frames as F
 
 
 def render() -> None:
-    ds = loading.dataset()
+    ds = ui.current_dataset()
     st.title("Sources")
     src = ds.sources
     if src.empty:

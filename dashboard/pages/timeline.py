@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loading, ui
+from dashboard import ui
 from indicators import frames as F
 from indicators import views
 
 
 def render() -> None:
-    ds = loading.dataset()
+    ds = ui.current_dataset()
     st.title("Timeline")
     kinds = sorted(ds.projects["kind"].unique()) if not ds.projects.empty else []
     c1, c2, c3 = st.columns([4, 2, 2])

@@ -1,0 +1,131 @@
+"""Figure builders: pure functions of frames, tested without Streamlit."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators import charts, load_dataset, views
+from indicators import frames as F
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def ds():  # noqa: ANN201
+    return load_dataset(DATA)
+
+
+def _points(**rows: object) -> pd.DataFrame:
+    base = {"indicator": "trade_total", "reporter": "CHN", "partner": "C5", "unit": "USD",
+            "value_max": None, "source": "s1", "note": None, "n_sources": 1,
+            "alternatives": [], "period_kind": "year"}
+    records = []
+    for period, (value, qualifier) in rows.items():
+        y = int(period[1:])
+        records.append({**base, "period": str(y), "year": y, "value": value,
+                        "qualifier": qualifier,
+                        "period_end": pd.Timestamp(f"{y}-12-31")})
+    return pd.DataFrame(records)
+
+
+SOURCES = pd.DataFrame([{"id": "s1", "title": "A title", "publisher": "People's Daily",
+                         "original_publisher": None, "published": "2025-06-18",
+                         "kind": "media", "url": "https://example.org"}])
+
+
+def test_lower_bound_is_a_distinct_marker_and_reads_as_such() -> None:
+    pts = _points(y2023=(89.4e9, "exact"), y2024=(94.8e9, "exact"), y2025=(100e9, "more_than"))
+    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={"C5": "Central Asia"})
+    trace = fig.data[0]
+    assert list(trace.marker.symbol) == ["circle", "circle", "triangle-up"]
+    assert trace.customdata[2][0].startswith("&gt; $100 bn")
+    assert trace.customdata[0][0] == "$89.4 bn"
+    assert "People's Daily, 18 Jun 2025" in trace.customdata[0][3]
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == "d"
+    meta = fig.layout.meta
+    assert meta["sources"] == ["People's Daily, 18 Jun 2025"]
+    assert any(n.startswith(">: lower bound") for n in meta["notes"])
+
+
+def test_a_gap_in_the_years_breaks_the_line() -> None:
+    pts = _points(y2012=(46e9, "exact"), y2013=(43e9, "exact"), y2021=(49.5e9, "exact"))
+    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
+    assert list(fig.data[0].x) == [2012, 2013, None, 2021]
+
+
+def test_data_text_is_escaped_in_labels_and_hovers() -> None:
+    hostile = pd.DataFrame([{**SOURCES.iloc[0].to_dict(),
+                             "publisher": "<img src=x onerror=alert(1)>"}])
+    pts = _points(y2024=(94.8e9, "exact"))
+    pts["note"] = "<script>alert(1)</script>"
+    fig = charts.build_trade_timeline(pts, sources=hostile, names={"C5": "<b>C5</b>"})
+    rendered = fig.to_plotly_json()
+    rendered["layout"].pop("meta")  # not rendered; the export escapes it (test_export)
+    blob = json.dumps(rendered, default=str)
+    assert "<script>" not in blob and "<img" not in blob
+    assert "&lt;script&gt;" in blob
+
+
+def test_trade_view_follows_filters(ds) -> None:  # noqa: ANN001
+    only_kaz = views.trade_view(ds, partners=("KAZ",), years=(2020, 2025))
+    names = {t.name for t in only_kaz.data}
+    assert "Kazakhstan" in names and "Central Asia (total)" not in names
+    xs = [x for t in only_kaz.data if t.x is not None for x in t.x if x is not None]
+    assert xs and min(xs) >= 2020 and max(xs) <= 2030
+    both = views.trade_view(ds, partners=("KAZ",), reporter="both", years=(2020, 2025))
+    assert any("Kazakhstan's data" in (t.name or "") for t in both.data)
+
+
+def test_share_of_total_is_in_percent(ds) -> None:  # noqa: ANN001
+    fig = views.trade_view(ds, partners=("KAZ", "KGZ"), share=True, years=(2022, 2024))
+    ys = [y for t in fig.data for y in (t.y or []) if y is not None]
+    assert ys and all(0 < y < 100 for y in ys)
+    assert fig.layout.yaxis.title.text == "% of total"
+
+
+def test_map_draws_countries_routes_and_points(ds) -> None:  # noqa: ANN001
+    fig = views.map_view(ds, year=2024)
+    kinds = [t.type for t in fig.data]
+    assert kinds.count("choropleth") == 2 and "scattergeo" in kinds
+    shaded = fig.data[0]
+    assert set(shaded.locations) <= {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
+    assert len(shaded.locations) >= 4
+    dotted = [t for t in fig.data if t.type == "scattergeo" and t.line and t.line.dash == "dot"]
+    assert dotted, "approximate routes are drawn visibly so"
+    assert len(fig.to_json()) <= 300_000
+    later = views.map_view(ds, year=2023)
+    assert list(later.data[0].z) != list(shaded.z)
+
+
+def test_stale_status_is_flagged_in_the_hover(ds) -> None:  # noqa: ANN001
+    fig = views.map_view(ds, year=2024)
+    hovers = [str(t.customdata[0][0]) for t in fig.data
+              if t.type == "scattergeo" and t.customdata is not None]
+    assert any("possibly stale" in h for h in hovers)
+    assert any("possibly stale" not in h for h in hovers)
+
+
+def test_gantt_colours_by_status_with_milestones_and_events(ds) -> None:  # noqa: ANN001
+    fig = views.timeline_view(ds, top_level_only=True, today=date(2026, 11, 30))
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert {t.name for t in bars} >= {"operational", "under construction"}
+    assert any(t.name == "milestone" for t in fig.data)
+    assert fig.layout.shapes, "events are vertical lines on the same axis"
+
+
+def test_every_standard_chart_builds_with_sources(ds) -> None:  # noqa: ANN001
+    for chart in views.standard_charts():
+        fig = chart.build(ds)
+        meta = fig.layout.meta
+        assert meta["chart_id"] == chart.id
+        assert meta["sources"], chart.id
+        assert len(fig.to_json()) < 1_000_000
+
+
+def test_value_formatting_in_frames_matches_charts() -> None:
+    assert F.format_value(30e9, "USD", "more_than") == "more than $30 bn"
