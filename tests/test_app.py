@@ -133,7 +133,7 @@ def test_warm_rerun_does_no_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     calls = {"n": 0}
     real = indicators.loader._validate
 
-    def counting(*args: object, **kwargs: object):  # noqa: ANN202
+    def counting(*args: object, **kwargs: object):
         calls["n"] += 1
         return real(*args, **kwargs)
 

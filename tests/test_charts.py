@@ -16,7 +16,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def ds():  # noqa: ANN201
+def ds():
     return load_dataset(DATA)
 
 
@@ -71,7 +71,7 @@ def test_data_text_is_escaped_in_labels_and_hovers() -> None:
     assert "&lt;script&gt;" in blob
 
 
-def test_trade_view_follows_filters(ds) -> None:  # noqa: ANN001
+def test_trade_view_follows_filters(ds) -> None:
     only_kaz = views.trade_view(ds, partners=("KAZ",), years=(2020, 2025))
     names = {t.name for t in only_kaz.data}
     assert "Kazakhstan" in names and "Central Asia (total)" not in names
@@ -81,14 +81,14 @@ def test_trade_view_follows_filters(ds) -> None:  # noqa: ANN001
     assert any("Kazakhstan's data" in (t.name or "") for t in both.data)
 
 
-def test_share_of_total_is_in_percent(ds) -> None:  # noqa: ANN001
+def test_share_of_total_is_in_percent(ds) -> None:
     fig = views.trade_view(ds, partners=("KAZ", "KGZ"), share=True, years=(2022, 2024))
     ys = [y for t in fig.data for y in (t.y or []) if y is not None]
     assert ys and all(0 < y < 100 for y in ys)
     assert fig.layout.yaxis.title.text == "% of total"
 
 
-def test_map_draws_countries_routes_and_points(ds) -> None:  # noqa: ANN001
+def test_map_draws_countries_routes_and_points(ds) -> None:
     fig = views.map_view(ds, year=2024)
     kinds = [t.type for t in fig.data]
     assert kinds.count("choropleth") == 2 and "scattergeo" in kinds
@@ -102,7 +102,7 @@ def test_map_draws_countries_routes_and_points(ds) -> None:  # noqa: ANN001
     assert list(later.data[0].z) != list(shaded.z)
 
 
-def test_stale_status_is_flagged_in_the_hover(ds) -> None:  # noqa: ANN001
+def test_stale_status_is_flagged_in_the_hover(ds) -> None:
     fig = views.map_view(ds, year=2024)
     hovers = [str(t.customdata[0][0]) for t in fig.data
               if t.type == "scattergeo" and t.customdata is not None]
@@ -110,7 +110,7 @@ def test_stale_status_is_flagged_in_the_hover(ds) -> None:  # noqa: ANN001
     assert any("possibly stale" not in h for h in hovers)
 
 
-def test_gantt_colours_by_status_with_milestones_and_events(ds) -> None:  # noqa: ANN001
+def test_gantt_colours_by_status_with_milestones_and_events(ds) -> None:
     fig = views.timeline_view(ds, top_level_only=True, today=date(2026, 11, 30))
     bars = [t for t in fig.data if t.type == "bar"]
     assert {t.name for t in bars} >= {"operational", "under construction"}
@@ -118,7 +118,7 @@ def test_gantt_colours_by_status_with_milestones_and_events(ds) -> None:  # noqa
     assert fig.layout.shapes, "events are vertical lines on the same axis"
 
 
-def test_every_standard_chart_builds_with_sources(ds) -> None:  # noqa: ANN001
+def test_every_standard_chart_builds_with_sources(ds) -> None:
     for chart in views.standard_charts():
         fig = chart.build(ds)
         meta = fig.layout.meta

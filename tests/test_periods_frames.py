@@ -16,7 +16,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def ds():  # noqa: ANN201
+def ds():
     return load_dataset(DATA)
 
 
@@ -86,7 +86,7 @@ def test_representative_prefers_exact_and_agreement_and_keeps_the_others() -> No
     assert sorted(a["value"] for a in row["alternatives"]) == [40e9, 41e9]
 
 
-def test_partial_periods_never_join_the_annual_series(ds) -> None:  # noqa: ANN001
+def test_partial_periods_never_join_the_annual_series(ds) -> None:
     annual = F.series(ds, "trade_total", reporters=["CHN"], partners=["C5"])
     assert set(annual["period_kind"]) == {"year"}
     jan_may = F.series(ds, "trade_total", reporters=["CHN"], partners=["C5"], annual=False,
@@ -95,14 +95,14 @@ def test_partial_periods_never_join_the_annual_series(ds) -> None:  # noqa: ANN0
     assert set(jan_may["period"]).isdisjoint(annual["period"])
 
 
-def test_headline_trade_names_its_source(ds) -> None:  # noqa: ANN001
+def test_headline_trade_names_its_source(ds) -> None:
     h = F.headline(ds, "trade_total", "CHN", "C5", "trade")
     assert h is not None and h.value_text.startswith("$") and h.source
     inv = F.headline(ds, "investment_cumulative", "CHN", "C5", "inv", annual=False)
     assert inv is not None and inv.value_text.startswith("more than $")
 
 
-def test_mirror_table_pairs_both_reporters(ds) -> None:  # noqa: ANN001
+def test_mirror_table_pairs_both_reporters(ds) -> None:
     table = F.mirror_table(ds, ["KAZ", "KGZ"])
     kaz22 = table[(table["partner"] == "KAZ") & (table["period"] == "2022")].iloc[0]
     assert kaz22["china_value"] == pytest.approx(31.2e9)
@@ -112,7 +112,7 @@ def test_mirror_table_pairs_both_reporters(ds) -> None:  # noqa: ANN001
     assert kgz24["gap_pct"] > 300  # China's figure about four times Kyrgyzstan's
 
 
-def test_gantt_runs_open_projects_to_today(ds) -> None:  # noqa: ANN001
+def test_gantt_runs_open_projects_to_today(ds) -> None:
     today = date(2026, 11, 30)
     rows = F.gantt_rows(ds, today)
     cku = rows[rows["id"] == "cku-railway"].iloc[0]
@@ -121,7 +121,7 @@ def test_gantt_runs_open_projects_to_today(ds) -> None:  # noqa: ANN001
     assert not done.empty and (done["end"] <= pd.Timestamp(today)).all()
 
 
-def test_filter_observations_search_and_ranges(ds) -> None:  # noqa: ANN001
+def test_filter_observations_search_and_ranges(ds) -> None:
     some = F.filter_observations(ds, indicators=["trade_total"], partners=["KGZ"],
                                  years=(2023, 2024))
     assert not some.empty

@@ -12,6 +12,8 @@ from typing import Any, get_args
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import AfterValidator, BeforeValidator
 
 from indicators import model, schema
@@ -160,3 +162,29 @@ def test_schema_command_checks_files_with_file_line(tmp_path: Path,
                       "sections sources, observations, excluded)")
     good = DATA / "reports" / "001-orda-china-ca-trade-2024.yaml"
     assert main(["schema", str(good)]) == 0
+
+
+_PART = st.one_of(
+    st.integers(1990, 2030).map(str),
+    st.tuples(st.integers(1990, 2030), st.integers(0, 13)).map(lambda t: f"{t[0]}-{t[1]:02d}"),
+    st.tuples(st.integers(1990, 2030), st.integers(1, 12), st.integers(0, 31)).map(
+        lambda t: f"{t[0]}-{t[1]:02d}-{t[2]:02d}"),
+    st.tuples(st.integers(1990, 2030), st.sampled_from(["Q1", "Q4", "Q5", "H1", "H2", "H3"])).map(
+        lambda t: f"{t[0]}-{t[1]}"),
+)
+_PERIODS = st.one_of(_PART, st.tuples(_PART, _PART).map("/".join), _PART.map(lambda p: ".." + p))
+
+
+@given(_PERIODS)
+def test_the_period_pattern_never_rejects_what_the_validator_accepts(text: str) -> None:
+    """An editor must not underline a period the validator takes (it may miss some bad ones:
+    the validator has the last word)."""
+    import re
+
+    from indicators.periods import PeriodError, parse_period
+
+    try:
+        parse_period(text)
+    except PeriodError:
+        return
+    assert re.fullmatch(schema._PERIOD, text), text

@@ -19,10 +19,10 @@ class Watch:
     dialogs: list[str] = field(default_factory=list)
 
 
-def watch(page) -> Watch:  # noqa: ANN001
+def watch(page) -> Watch:
     w = Watch()
 
-    def on_request(req) -> None:  # noqa: ANN001
+    def on_request(req) -> None:
         parsed = urlparse(req.url)
         if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname not in LOCAL_HOSTS:
             w.outside.append(req.url)
@@ -31,7 +31,7 @@ def watch(page) -> Watch:  # noqa: ANN001
     page.on("pageerror", lambda e: w.page_errors.append(str(e)))
     page.on("console", lambda m: w.console.append(f"{m.type}: {m.text}"))
 
-    def on_dialog(d) -> None:  # noqa: ANN001
+    def on_dialog(d) -> None:
         w.dialogs.append(d.message)
         d.dismiss()
 
@@ -39,7 +39,7 @@ def watch(page) -> Watch:  # noqa: ANN001
     return w
 
 
-def open_page(page, url: str, *, charts: int = 0, timeout: float = 60_000) -> None:  # noqa: ANN001
+def open_page(page, url: str, *, charts: int = 0, timeout: float = 60_000) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid=stApp]", timeout=timeout)
     page.wait_for_function(
@@ -53,7 +53,7 @@ def open_page(page, url: str, *, charts: int = 0, timeout: float = 60_000) -> No
     page.wait_for_timeout(800)
 
 
-def full_screenshot(page, path: Path) -> None:  # noqa: ANN001
+def full_screenshot(page, path: Path) -> None:
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=stMain]');"
         " return m ? m.scrollHeight : document.body.scrollHeight; }")
