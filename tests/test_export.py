@@ -1,0 +1,139 @@
+"""Every standard chart exports to PNG, SVG and PDF that stand on their own."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from indicators import export, load_dataset, views
+
+DATA = Path(__file__).parent.parent / "data"
+needs_chromium = pytest.mark.skipif(
+    export.chromium_path() is None and not os.environ.get("CI"),
+    reason="Chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    if export.chromium_path() is None:
+        pytest.fail("Chromium is required for image export tests (apt-get install chromium)")
+    ds = load_dataset(DATA)
+    out: dict[str, dict[str, bytes]] = {}
+    with export.session():
+        for chart in views.standard_charts():
+            fig = chart.build(ds)
+            out[chart.id] = {fmt: export.render(fig, fmt) for fmt in export.FORMATS}
+            out[chart.id]["_title"] = fig.layout.meta["title"].encode()
+            out[chart.id]["_source"] = fig.layout.meta["sources"][0].encode()
+            out[chart.id]["_height"] = str(export.export_height(fig)).encode()
+    return out
+
+
+CHART_IDS = [c.id for c in views.standard_charts()]
+
+
+@needs_chromium
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_png_opens_at_the_requested_size(rendered, chart_id: str) -> None:  # noqa: ANN001
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(rendered[chart_id]["png"]))
+    height = int(rendered[chart_id]["_height"])
+    assert img.size == (export.DEFAULT_WIDTH * export.PNG_SCALE, height * export.PNG_SCALE)
+    colours = img.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is None or len(colours) > 50, "a real picture, not a blank page"
+
+
+@needs_chromium
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_svg_parses_and_carries_title_and_source_line(rendered, chart_id: str) -> None:  # noqa: ANN001
+    svg = rendered[chart_id]["svg"]
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    text = " ".join(t for t in root.itertext())
+    title = rendered[chart_id]["_title"].decode()
+    assert title.split(":")[0] in text
+    assert "Source:" in text
+    first_source = rendered[chart_id]["_source"].decode()
+    assert first_source.split(",")[0] in text
+    assert "CC BY 4.0" in text
+
+
+@needs_chromium
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_pdf_opens_and_holds_the_title(rendered, chart_id: str) -> None:  # noqa: ANN001
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(rendered[chart_id]["pdf"]))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    title = rendered[chart_id]["_title"].decode()
+    assert title.split(":")[0].split(" ")[0] in text
+
+
+@needs_chromium
+def test_map_export_draws_outlines_offline(rendered) -> None:  # noqa: ANN001
+    svg = rendered["map"]["svg"].decode()
+    assert svg.count("<path") > 50, "country outlines from the bundled topojson"
+
+
+def test_decorate_adds_sources_notes_and_footer_escaped() -> None:
+    ds = load_dataset(DATA)
+    fig = views.trade_view(ds, partners=("C5",))
+    fig.layout.meta["sources"] = [*fig.layout.meta["sources"], "<script>alert(1)</script>"]
+    out = export.decorate(fig)
+    texts = [a.text for a in out.layout.annotations]
+    assert any(t.startswith("Source:") for t in texts)
+    assert any("CC BY 4.0" in t for t in texts)
+    assert not any("<script>" in t for t in texts)
+    assert any("&lt;script&gt;" in t for t in texts)
+
+
+def test_cli_lists_chart_ids() -> None:
+    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--list"],
+                         capture_output=True, text=True, check=True)
+    listed = [line.split()[0] for line in run.stdout.splitlines()]
+    assert listed == CHART_IDS
+
+
+def test_cli_without_chromium_exits_1_naming_the_package(tmp_path: Path) -> None:
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-browser")}
+    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out",
+                          str(tmp_path / "out")], capture_output=True, text=True, env=env,
+                         check=False)
+    assert run.returncode == 1
+    assert "apt-get install chromium" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@needs_chromium
+def test_cli_writes_the_requested_files(tmp_path: Path) -> None:
+    out = tmp_path / "charts"
+    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out", str(out),
+                          "--chart", "project-status", "--chart", "investment", "--format",
+                          "png,svg"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "investment.png", "investment.svg", "project-status.png", "project-status.svg"]
+    assert "4/4" in run.stderr  # the progress bar
+    bad = subprocess.run([sys.executable, "-m", "indicators", "export", "--out", str(out),
+                          "--chart", "nope"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "export --list" in bad.stderr
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "file-not-folder"
+    target.write_text("x")
+    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out",
+                          str(target / "sub")], capture_output=True, text=True, check=False)
+    if shutil.which("chromium") is None and export.chromium_path() is None:
+        assert run.returncode == 1
+        return
+    assert run.returncode == 1
+    assert "cannot write" in run.stderr and "Traceback" not in run.stderr
