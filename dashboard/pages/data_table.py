@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, ui
+from indicators import consistency
 from indicators import frames as F
 
 
@@ -55,6 +56,22 @@ def render() -> None:
     st.download_button("Download these rows as CSV", table.to_csv(index=False).encode("utf-8"),
                        file_name="datapoints.csv", mime="text/csv", on_click="ignore",
                        key="data-csv", icon=":material/download:")
+    with st.expander("Consistency checks: per-country figures against regional totals, "
+                     "stated shares against levels"):
+        sums = consistency.sums_against_totals(ds)
+        st.caption(f"Members' sum against the Central Asia total, same reporter and period "
+                   f"(flagged beyond ±{consistency.TOLERANCE_PCT:g}%).")
+        st.dataframe(sums.assign(
+            total=[F.format_value(v, "USD") for v in sums["total"]],
+            sum_of_members=[F.format_value(v, "USD") for v in sums["sum_of_members"]],
+            gap_pct=sums["gap_pct"].map(lambda g: f"{g:+.2f}%"),
+            total_source=sums["total_source"].map(lambda s: F.source_label(ds.sources, s))),
+            hide_index=True, width="stretch")
+        shares = consistency.shares_against_levels(ds)
+        st.caption("Shares stated by a source against the share the levels give.")
+        st.dataframe(shares.assign(
+            source=shares["source"].map(lambda s: F.source_label(ds.sources, s))),
+            hide_index=True, width="stretch")
 
 
 ui.guard(render)
