@@ -29,7 +29,7 @@ def sums_against_totals(ds: Dataset, indicator: str = "trade_total",
     base = obs[(obs["indicator"] == indicator) & (obs["basis"] == "actual")]
     reps = F.representatives(base, ds.sources)
     rows = []
-    for (reporter, period, unit), grp in reps.groupby(["reporter", "period", "unit"],
+    for (reporter, period, _unit), grp in reps.groupby(["reporter", "period", "unit"],
                                                       dropna=True):
         total = grp[grp["partner"] == group]
         parts = grp[grp["partner"].isin(members)]

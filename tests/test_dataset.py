@@ -12,7 +12,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def ds():  # noqa: ANN201
+def ds():
     return load_dataset(DATA)
 
 
@@ -24,7 +24,7 @@ def test_bundled_data_is_valid_and_every_warning_is_an_explained_conflict() -> N
     assert all("both are kept" in p.hint for p in report.warnings)
 
 
-def test_counts_by_topic_never_drop(ds) -> None:  # noqa: ANN001
+def test_counts_by_topic_never_drop(ds) -> None:
     counts = ds.report.counts
     assert counts["sources"] >= 259
     assert counts["observations"] >= 900
@@ -41,7 +41,7 @@ def test_counts_by_topic_never_drop(ds) -> None:  # noqa: ANN001
         assert by_topic.get(name, 0) >= floor, (name, by_topic.get(name, 0))
 
 
-def test_every_collected_report_is_a_source_with_full_coverage(ds) -> None:  # noqa: ANN001
+def test_every_collected_report_is_a_source_with_full_coverage(ds) -> None:
     ids = set(ds.sources["id"])
     numbered = {i.split("-", 1)[0] for i in ids}
     assert {f"{n:03d}" for n in range(1, 259)} <= numbered
@@ -118,7 +118,7 @@ SPOT_CHECKS = [
 
 @pytest.mark.parametrize("check", SPOT_CHECKS, ids=[f"{c[0][:3]}-{c[1]}-{c[4]}-{c[5]}"
                                                     for c in SPOT_CHECKS])
-def test_spot_check(ds, check: tuple) -> None:  # noqa: ANN001
+def test_spot_check(ds, check: tuple) -> None:
     source, indicator, reporter, partner, period, value, unit, qualifier = check
     obs = ds.observations
     rows = obs[(obs["source"] == source) & (obs["indicator"] == indicator)
@@ -130,7 +130,7 @@ def test_spot_check(ds, check: tuple) -> None:  # noqa: ANN001
     assert rows.iloc[0]["qualifier"] == qualifier
 
 
-def test_events_and_projects_of_the_founding_report(ds) -> None:  # noqa: ANN001
+def test_events_and_projects_of_the_founding_report(ds) -> None:
     events = set(ds.events["id"])
     assert {"fm-meeting-2020", "virtual-summit-2022", "summit-2023-xian", "xian-declaration-2023",
             "summit-2025-astana", "brics-partners-2025"} <= events
@@ -145,7 +145,7 @@ def test_events_and_projects_of_the_founding_report(ds) -> None:  # noqa: ANN001
     assert cku["status"] == "under_construction"
 
 
-def test_mirror_gaps_listed_in_the_index_are_in_the_data(ds) -> None:  # noqa: ANN001
+def test_mirror_gaps_listed_in_the_index_are_in_the_data(ds) -> None:
     from indicators.frames import mirror_table
 
     table = mirror_table(ds, ["KAZ", "KGZ"])
@@ -155,7 +155,7 @@ def test_mirror_gaps_listed_in_the_index_are_in_the_data(ds) -> None:  # noqa: A
     assert kgz24["china_value"] / kgz24["partner_value"] > 3.5  # about four times
 
 
-def test_consistency_checks_run_and_report(ds) -> None:  # noqa: ANN001
+def test_consistency_checks_run_and_report(ds) -> None:
     sums = consistency.sums_against_totals(ds)
     assert {"2022", "2023", "2024"} <= set(sums["period"])
     row = sums[sums["period"] == "2024"].iloc[0]
