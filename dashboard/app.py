@@ -1,4 +1,8 @@
-"""The dashboard's router: one page per file under pages/."""
+"""The dashboard's router: one page per file under app_pages/.
+
+Not `pages/`: Streamlit also auto-discovers a folder of that name and, on a deep link such as
+/map, would run the page without this router (no navigation, no shared state).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,15 @@ st.set_page_config(page_title="China–Central Asia indicators", page_icon="🌏
                    initial_sidebar_state="expanded")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/trade.py", title="Trade", icon=":material/swap_horiz:", url_path="trade"),
-    st.Page("pages/investment.py", title="Investment", icon=":material/account_balance:",
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/trade.py", title="Trade", icon=":material/swap_horiz:", url_path="trade"),
+    st.Page("app_pages/investment.py", title="Investment", icon=":material/account_balance:",
             url_path="investment"),
-    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:",
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:",
             url_path="timeline"),
-    st.Page("pages/data_table.py", title="Data", icon=":material/table:", url_path="data"),
-    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:",
+    st.Page("app_pages/data_table.py", title="Data", icon=":material/table:", url_path="data"),
+    st.Page("app_pages/sources.py", title="Sources", icon=":material/menu_book:",
             url_path="sources"),
 ]
 

@@ -15,8 +15,9 @@ import indicators.loader
 ROOT = Path(__file__).parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
-    "pages/overview.py": 3, "pages/trade.py": 2, "pages/investment.py": 1, "pages/map.py": 1,
-    "pages/timeline.py": 2, "pages/data_table.py": 0, "pages/sources.py": 0,
+    "app_pages/overview.py": 3, "app_pages/trade.py": 2, "app_pages/investment.py": 1,
+    "app_pages/map.py": 1, "app_pages/timeline.py": 2, "app_pages/data_table.py": 0,
+    "app_pages/sources.py": 0,
 }
 
 
@@ -25,7 +26,7 @@ def run(page: str, *, params: dict[str, str] | None = None) -> AppTest:
     if params:
         for k, v in params.items():
             at.query_params[k] = v
-    if page != "pages/overview.py":
+    if page != "app_pages/overview.py":
         at.switch_page(page)
     return at.run()
 
@@ -73,7 +74,7 @@ def test_every_page_survives_bad_data_with_a_banner(bad_data: Path, page: str,
 
 
 def test_trade_partner_filter_changes_the_chart() -> None:
-    at = run("pages/trade.py")
+    at = run("app_pages/trade.py")
     before = trace_names(specs(at)[0])
     assert "Kazakhstan" in before and "Central Asia (total)" in before
     at.multiselect(key="trade-partners").set_value(["KGZ"]).run()
@@ -83,7 +84,7 @@ def test_trade_partner_filter_changes_the_chart() -> None:
 
 
 def test_trade_measure_and_style_change_the_chart() -> None:
-    at = run("pages/trade.py")
+    at = run("app_pages/trade.py")
     at.radio(key="trade-style").set_value("bar").run()
     assert {t["type"] for t in specs(at)[0]["data"]} >= {"bar"}
     at.selectbox(key="trade-measure").set_value("exports").run()
@@ -91,7 +92,7 @@ def test_trade_measure_and_style_change_the_chart() -> None:
 
 
 def test_map_year_slider_changes_the_shading() -> None:
-    at = run("pages/map.py")
+    at = run("app_pages/map.py")
     first = specs(at)[0]["data"][0]
     slider = at.select_slider(key="map-year")
     years = [int(o) for o in slider.options]
@@ -103,7 +104,7 @@ def test_map_year_slider_changes_the_shading() -> None:
 
 
 def test_url_filters_reproduce_the_view() -> None:
-    at = run("pages/trade.py", params={"partners": "KAZ,UZB", "from": "2020", "to": "2024"})
+    at = run("app_pages/trade.py", params={"partners": "KAZ,UZB", "from": "2020", "to": "2024"})
     names = trace_names(specs(at)[0])
     assert {"Kazakhstan", "Uzbekistan"} <= names and "Kyrgyzstan" not in names
     assert at.slider(key="trade-years").value == (2020, 2024)
@@ -115,11 +116,11 @@ def test_url_filters_reproduce_the_view() -> None:
     {"from": "abc", "to": "-5", "period": "Jan–Dec"},
 ], ids=["unknown-and-reversed", "very-long", "garbage"])
 def test_hostile_query_parameters_are_ignored_or_corrected(params: dict[str, str]) -> None:
-    for page in ("pages/trade.py", "pages/map.py", "pages/data_table.py"):
+    for page in ("app_pages/trade.py", "app_pages/map.py", "app_pages/data_table.py"):
         at = run(page, params=params)
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, [e.value for e in at.error])
-    at = run("pages/trade.py", params=params)
+    at = run("app_pages/trade.py", params=params)
     lo, hi = at.slider(key="trade-years").value
     assert lo <= hi
 
@@ -138,10 +139,10 @@ def test_warm_rerun_does_no_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(indicators.loader, "_validate", counting)
-    at = run("pages/overview.py")
+    at = run("app_pages/overview.py")
     assert calls["n"] == 1
     at.run()
-    at.switch_page("pages/trade.py").run()
+    at.switch_page("app_pages/trade.py").run()
     assert calls["n"] == 1, "an unchanged dataset is never loaded twice"
     (root / "catalog" / "touch.yaml").write_text("# changed\n", encoding="utf-8")
     at.run()

@@ -78,3 +78,34 @@ def test_filters_survive_a_page_switch_in_the_url(browser, server: str) -> None:
         assert "Kazakhstan" in legend and "Kyrgyzstan" not in legend
     finally:
         page.close()
+
+
+def test_a_deep_link_runs_through_the_router(browser, server: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        open_page(page, f"{server}/map", charts=1)
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert "Overview" in nav and "Sources" in nav
+        assert "data table" not in nav, "the pages folder must not be auto-discovered"
+    finally:
+        page.close()
+
+
+def test_selecting_on_the_map_fills_the_side_panel(browser, server: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        open_page(page, f"{server}/map", charts=1)
+        shown: list[str] = []
+        paths = page.locator(".js-plotly-plot .choroplethlayer path")
+        for i in range(paths.count()):
+            box = paths.nth(i).bounding_box()
+            page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.6)
+            page.wait_for_timeout(2500)
+            shown += page.locator("h3").all_inner_texts()
+        countries = {"China", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan",
+                     "Uzbekistan"}
+        assert countries & set(shown), shown
+        assert any("pipeline" in s or "railway" in s or "highway" in s for s in shown), shown
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        page.close()
