@@ -155,3 +155,14 @@ def test_no_data_text_is_rendered_as_html() -> None:
         assert not at.get("html"), page
         for md in at.markdown:
             assert not getattr(md.proto, "allow_html", False), page
+
+
+def test_without_chromium_the_image_formats_say_so(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    at = run("app_pages/investment.py")
+    assert not at.exception
+    assert any("Chromium is not installed" in w.value for w in at.warning)
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert buttons["PNG"].disabled and buttons["SVG"].disabled and buttons["PDF"].disabled
+    assert not buttons["CSV"].disabled
