@@ -6,4 +6,4 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+$SUDO apt-get install -y -qq chromium fonts-liberation fonts-dejavu-core >/dev/null

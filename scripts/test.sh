@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 bash scripts/chromium.sh || echo "warning: could not install chromium; browser tests will fail" >&2
-.venv/bin/ruff check indicators dashboard tests benchmarks 2>/dev/null || .venv/bin/ruff check indicators dashboard tests
+lint=()
+for d in indicators dashboard tests benchmarks; do [ -d "$d" ] && lint+=("$d"); done
+.venv/bin/ruff check "${lint[@]}"
 .venv/bin/python -m pytest -q "$@"

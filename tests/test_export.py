@@ -41,7 +41,7 @@ CHART_IDS = [c.id for c in views.standard_charts()]
 
 @needs_chromium
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_png_opens_at_the_requested_size(rendered, chart_id: str) -> None:  # noqa: ANN001
+def test_png_opens_at_the_requested_size(rendered, chart_id: str) -> None:
     from PIL import Image
 
     img = Image.open(io.BytesIO(rendered[chart_id]["png"]))
@@ -53,7 +53,7 @@ def test_png_opens_at_the_requested_size(rendered, chart_id: str) -> None:  # no
 
 @needs_chromium
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_svg_parses_and_carries_title_and_source_line(rendered, chart_id: str) -> None:  # noqa: ANN001
+def test_svg_parses_and_carries_title_and_source_line(rendered, chart_id: str) -> None:
     svg = rendered[chart_id]["svg"]
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
@@ -68,7 +68,7 @@ def test_svg_parses_and_carries_title_and_source_line(rendered, chart_id: str) -
 
 @needs_chromium
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_pdf_opens_and_holds_the_title(rendered, chart_id: str) -> None:  # noqa: ANN001
+def test_pdf_opens_and_holds_the_title(rendered, chart_id: str) -> None:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(rendered[chart_id]["pdf"]))
@@ -78,7 +78,7 @@ def test_pdf_opens_and_holds_the_title(rendered, chart_id: str) -> None:  # noqa
 
 
 @needs_chromium
-def test_map_export_draws_outlines_offline(rendered) -> None:  # noqa: ANN001
+def test_map_export_draws_outlines_offline(rendered) -> None:
     svg = rendered["map"]["svg"].decode()
     assert svg.count("<path") > 50, "country outlines from the bundled topojson"
 

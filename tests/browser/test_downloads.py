@@ -13,7 +13,7 @@ from .helpers import open_page, watch
 pytestmark = pytest.mark.browser
 
 
-def test_download_control_gives_a_finished_png(browser, server: str, output_dir: Path) -> None:  # noqa: ANN001
+def test_download_control_gives_a_finished_png(browser, server: str, output_dir: Path) -> None:
     from PIL import Image
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
@@ -42,7 +42,7 @@ def test_download_control_gives_a_finished_png(browser, server: str, output_dir:
         page.close()
 
 
-def test_modebar_camera_saves_a_named_png(browser, server: str, output_dir: Path) -> None:  # noqa: ANN001
+def test_modebar_camera_saves_a_named_png(browser, server: str, output_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     try:
         open_page(page, f"{server}/trade", charts=2)

@@ -9,7 +9,7 @@ import pytest
 from .helpers import full_screenshot, open_page, watch
 
 
-def legend_texts(page) -> list[str]:  # noqa: ANN001
+def legend_texts(page) -> list[str]:
     return page.eval_on_selector_all(".js-plotly-plot .legendtext",
                                      "els => els.map(e => e.textContent)")
 
@@ -21,7 +21,7 @@ PAGES = [("overview", "", 3), ("trade", "trade", 2), ("investment", "investment"
 
 
 @pytest.mark.parametrize(("name", "path", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_renders_offline(browser, server: str, output_dir: Path, name: str, path: str,  # noqa: ANN001
+def test_page_renders_offline(browser, server: str, output_dir: Path, name: str, path: str,
                               charts: int) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     seen = watch(page)
@@ -39,7 +39,7 @@ def test_page_renders_offline(browser, server: str, output_dir: Path, name: str,
         page.close()
 
 
-def test_map_outlines_are_drawn_from_the_bundled_topojson(browser, server: str) -> None:  # noqa: ANN001
+def test_map_outlines_are_drawn_from_the_bundled_topojson(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     seen = watch(page)
     topo: list[str] = []
@@ -58,7 +58,7 @@ def test_map_outlines_are_drawn_from_the_bundled_topojson(browser, server: str) 
         page.close()
 
 
-def test_filters_survive_a_page_switch_in_the_url(browser, server: str) -> None:  # noqa: ANN001
+def test_filters_survive_a_page_switch_in_the_url(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         open_page(page, f"{server}/trade?partners=KAZ,UZB&from=2020&to=2024", charts=2)
@@ -80,7 +80,7 @@ def test_filters_survive_a_page_switch_in_the_url(browser, server: str) -> None:
         page.close()
 
 
-def test_a_deep_link_runs_through_the_router(browser, server: str) -> None:  # noqa: ANN001
+def test_a_deep_link_runs_through_the_router(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         open_page(page, f"{server}/map", charts=1)
@@ -91,7 +91,7 @@ def test_a_deep_link_runs_through_the_router(browser, server: str) -> None:  # n
         page.close()
 
 
-def test_selecting_on_the_map_fills_the_side_panel(browser, server: str) -> None:  # noqa: ANN001
+def test_selecting_on_the_map_fills_the_side_panel(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         open_page(page, f"{server}/map", charts=1)
