@@ -66,9 +66,13 @@ def test_frictionless_catches_a_broken_reference(package: Path, tmp_path: Path) 
     broken = tmp_path / "broken"
     shutil.copytree(package, broken)
     path = broken / "observations.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[1] = lines[1].replace(",000-peoples-daily-prnewswire-2025-06-16,", ",no-such,", 1)
-    path.write_text("".join(lines), encoding="utf-8")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    fields = list(rows[0])
+    rows[0]["source"] = "no-such"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
     report = validate(str(broken / "datapackage.json"))
     assert not report.valid
     assert "foreign-key" in {e.type for t in report.tasks for e in t.errors}
