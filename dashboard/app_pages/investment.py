@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import cached, state, ui
 from indicators import frames as F
 from indicators import views
 
@@ -21,35 +21,82 @@ def render() -> None:
     label = dict(zip(inds["id"], inds["name"], strict=True))
     c1, c2, c3 = st.columns([3, 3, 2])
     partners = c1.multiselect(
-        "Partners", PARTNER_OPTIONS,
+        "Partners",
+        PARTNER_OPTIONS,
         default=state.pick_list(shared.get("partners"), PARTNER_OPTIONS, PARTNER_OPTIONS),
         format_func=lambda p: "Central Asia (total)" if p == "C5" else names.get(p, p),
-        key="investment-partners")
+        key="investment-partners",
+    )
     default_inds = [i for i in views.INVESTMENT_INDICATORS if i in available] or available[:3]
-    chosen = c2.multiselect("Indicators", available, default=default_inds,
-                            format_func=lambda i: label.get(i, i), key="investment-indicators")
+    chosen = c2.multiselect(
+        "Indicators",
+        available,
+        default=default_inds,
+        format_func=lambda i: label.get(i, i),
+        key="investment-indicators",
+    )
     pledges = c3.toggle("Pledges and targets", value=True, key="investment-pledges")
     bounds = F.year_bounds(ds, available or None)
-    years = st.slider("Years", bounds[0], bounds[1], state.pick_range(
-        shared.get("from"), shared.get("to"), bounds), key="investment-years") \
-        if bounds[0] < bounds[1] else bounds
+    years = (
+        st.slider(
+            "Years",
+            bounds[0],
+            bounds[1],
+            state.pick_range(shared.get("from"), shared.get("to"), bounds),
+            key="investment-years",
+        )
+        if bounds[0] < bounds[1]
+        else bounds
+    )
     state.publish(partners=partners, **{"from": years[0], "to": years[1]})
     if not partners or not chosen:
         st.info("Choose at least one partner and one indicator.")
         return
-    fig = views.investment_view(ds, partners=partners, indicators=chosen, years=tuple(years),
-                                include_pledges=pledges)
+    fig = cached.call(
+        ds,
+        "investment_view",
+        partners=partners,
+        indicators=chosen,
+        years=tuple(years),
+        include_pledges=pledges,
+    )
     obs = ds.observations
-    shown = obs[obs["indicator"].isin(chosen) & obs["year"].between(*years)
-                & (obs["partner"].isin(partners) | obs["reporter"].isin(partners))]
+    shown = obs[
+        obs["indicator"].isin(chosen)
+        & obs["year"].between(*years)
+        & (obs["partner"].isin(partners) | obs["reporter"].isin(partners))
+    ]
     ui.chart(fig, key="investment-chart", data=ui.chart_frame(shown, ds))
     st.subheader("Datapoints")
-    st.dataframe(shown.assign(
-        figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
-            shown["value"], shown["unit"], shown["qualifier"], shown["value_max"], strict=True)],
-        source=shown["source"].map(lambda s: F.source_label(ds.sources, s)),
-    )[["indicator", "reporter", "partner", "period", "figure", "basis", "source", "locator",
-       "note"]], hide_index=True, width="stretch")
+    st.dataframe(
+        shown.assign(
+            figure=[
+                F.format_value(v, u, q, m)
+                for v, u, q, m in zip(
+                    shown["value"],
+                    shown["unit"],
+                    shown["qualifier"],
+                    shown["value_max"],
+                    strict=True,
+                )
+            ],
+            source=shown["source"].map(lambda s: F.source_label(ds.sources, s)),
+        )[
+            [
+                "indicator",
+                "reporter",
+                "partner",
+                "period",
+                "figure",
+                "basis",
+                "source",
+                "locator",
+                "note",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 ui.guard(render)

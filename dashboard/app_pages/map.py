@@ -8,12 +8,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import cached, state, ui
 from indicators import Dataset, views
 from indicators import frames as F
 
-MAP_INDICATORS = {"trade_total": "Total trade", "exports": "China's exports",
-                  "imports": "China's imports"}
+MAP_INDICATORS = {
+    "trade_total": "Total trade",
+    "exports": "China's exports",
+    "imports": "China's imports",
+}
 
 
 def render() -> None:
@@ -23,32 +26,54 @@ def render() -> None:
     st.title("Map")
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
     indicator = c1.selectbox(
-        "Shade countries by", list(MAP_INDICATORS),
-        index=list(MAP_INDICATORS).index(state.pick_one(shared.get("indicator"),
-                                                        list(MAP_INDICATORS), "trade_total")),
-        format_func=MAP_INDICATORS.get, key="map-indicator")
-    years = views.map_years(ds, indicator)
-    default_year = views.default_map_year(ds, indicator)
+        "Shade countries by",
+        list(MAP_INDICATORS),
+        index=list(MAP_INDICATORS).index(
+            state.pick_one(shared.get("indicator"), list(MAP_INDICATORS), "trade_total")
+        ),
+        format_func=MAP_INDICATORS.get,
+        key="map-indicator",
+    )
+    years = cached.call(ds, "map_years", indicator)
+    default_year = cached.call(ds, "default_map_year", indicator)
     year = None
     if len(years) > 1:
         wanted = shared.get("year")
-        year = c2.select_slider("Year", years, value=wanted if wanted in years else default_year,
-                                key="map-year")
+        year = c2.select_slider(
+            "Year", years, value=wanted if wanted in years else default_year, key="map-year"
+        )
     elif years:
         year = years[0]
         c2.caption(f"Only {year} has data for this indicator.")
-    colour_by = c3.radio("Colour routes by", ["kind", "status"], horizontal=True,
-                         key="map-colour")
+    colour_by = c3.radio("Colour routes by", ["kind", "status"], horizontal=True, key="map-colour")
     show_projects = c4.toggle("Projects", value=True, key="map-projects")
     state.publish(indicator=indicator, year=year)
-    fig = views.map_view(ds, indicator=indicator, year=year, show_projects=show_projects,
-                         colour_by=colour_by)
-    values = F.series(ds, indicator, reporters=["CHN"], partners=list(views.PARTNERS),
-                      unit="USD", years=(year, year) if year else None)
+    fig = cached.call(
+        ds,
+        "map_view",
+        indicator=indicator,
+        year=year,
+        show_projects=show_projects,
+        colour_by=colour_by,
+    )
+    values = cached.call(
+        ds,
+        "series",
+        indicator,
+        reporters=["CHN"],
+        partners=list(views.PARTNERS),
+        unit="USD",
+        years=(year, year) if year else None,
+    )
     left, right = st.columns([3, 1])
     with left:
-        event = ui.chart(fig, key="map-chart", data=ui.chart_frame(values, ds),
-                         on_select="rerun", selection_mode=("points",))
+        event = ui.chart(
+            fig,
+            key="map-chart",
+            data=ui.chart_frame(values, ds),
+            on_select="rerun",
+            selection_mode=("points",),
+        )
     with right:
         _panel(ds, _selected(event), names, year)
 
@@ -67,12 +92,13 @@ def _selected(event: Any) -> str | None:
     return None
 
 
-def _panel(ds: Dataset, selected: str | None, names: dict[str, str],
-           year: int | None) -> None:
+def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int | None) -> None:
     if selected is None:
         st.subheader("Details")
-        st.caption("Click a country or a project on the map to see its datapoints, status "
-                   "history and milestones here.")
+        st.caption(
+            "Click a country or a project on the map to see its datapoints, status "
+            "history and milestones here."
+        )
         return
     if selected in names:
         st.subheader(ui.md(names[selected]))
@@ -81,8 +107,12 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str],
         if year:
             mine = mine[mine["year"] == year]
         st.caption(f"{len(mine)} datapoint(s){f' for {year}' if year else ''}")
-        st.dataframe(_table(ds, mine), hide_index=True, width="stretch",
-                     column_config={"url": st.column_config.LinkColumn("link")})
+        st.dataframe(
+            _table(ds, mine),
+            hide_index=True,
+            width="stretch",
+            column_config={"url": st.column_config.LinkColumn("link")},
+        )
         return
     proj = ds.projects[ds.projects["id"] == selected]
     if proj.empty:
@@ -93,35 +123,68 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str],
     stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
     st.caption(f"{ui.md(F.format_date(p['status_as_of']))}: {ui.md(p['status'])}{stale}")
     st.markdown("**Status history**")
-    st.dataframe([{"status": s["status"], "as of": s["as_of"],
-                   "source": F.source_label(ds.sources, s["source"]), "locator": s["locator"]}
-                  for s in p["status_history"]], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                "status": s["status"],
+                "as of": s["as_of"],
+                "source": F.source_label(ds.sources, s["source"]),
+                "locator": s["locator"],
+            }
+            for s in p["status_history"]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     ms = ds.milestones[ds.milestones["project"] == selected]
     if not ms.empty:
         st.markdown("**Milestones**")
-        st.dataframe(ms.assign(source=ms["source"].map(
-            lambda s: F.source_label(ds.sources, s)))[["date", "name", "source", "locator"]],
-            hide_index=True, width="stretch")
+        st.dataframe(
+            ms.assign(source=ms["source"].map(lambda s: F.source_label(ds.sources, s)))[
+                ["date", "name", "source", "locator"]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     figs = ds.observations[ds.observations["project"] == selected]
     if not figs.empty:
         st.markdown("**Figures**")
-        st.dataframe(_table(ds, figs), hide_index=True, width="stretch",
-                     column_config={"url": st.column_config.LinkColumn("link")})
-    options = views.volume_indicators(ds, selected)
+        st.dataframe(
+            _table(ds, figs),
+            hide_index=True,
+            width="stretch",
+            column_config={"url": st.column_config.LinkColumn("link")},
+        )
+    options = cached.call(ds, "volume_indicators", selected)
     if options:
-        vfig = views.volumes_view(ds, project=selected, indicator=options[0])
+        vfig = cached.call(ds, "volumes_view", project=selected, indicator=options[0])
         ui.chart(vfig, key=f"map-volumes-{selected}")
 
 
 def _table(ds: Dataset, obs: pd.DataFrame) -> pd.DataFrame:
     urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
     return obs.assign(
-        figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
-            obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True)],
+        figure=[
+            F.format_value(v, u, q, m)
+            for v, u, q, m in zip(
+                obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True
+            )
+        ],
         source_label=obs["source"].map(lambda s: F.source_label(ds.sources, s)),
         url=obs["source"].map(lambda s: ui.safe_url(urls.get(s))),
-    )[["indicator", "reporter", "partner", "period", "figure", "basis", "source_label",
-       "locator", "url"]]
+    )[
+        [
+            "indicator",
+            "reporter",
+            "partner",
+            "period",
+            "figure",
+            "basis",
+            "source_label",
+            "locator",
+            "url",
+        ]
+    ]
 
 
 ui.guard(render)

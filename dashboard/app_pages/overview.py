@@ -6,49 +6,79 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import cached, ui
 from indicators import Dataset, views
 from indicators import frames as F
 
-MAJOR = ("summit", "treaty", "declaration", "membership", "institution", "ministerial",
-         "visa", "agreement")
+MAJOR = (
+    "summit",
+    "treaty",
+    "declaration",
+    "membership",
+    "institution",
+    "ministerial",
+    "visa",
+    "agreement",
+)
 
 
 def render() -> None:
     ds = ui.current_dataset()
     st.title("China–Central Asia economic ties")
-    st.caption("Trade, investment, corridors and the milestones of the relationship, as "
-               "public reports state them.")
+    st.caption(
+        "Trade, investment, corridors and the milestones of the relationship, as "
+        "public reports state them."
+    )
     cols = st.columns(4)
-    trade = F.headline(ds, "trade_total", "CHN", "C5", "China–Central Asia trade")
+    trade = cached.call(ds, "headline", "trade_total", "CHN", "C5", "China–Central Asia trade")
     with cols[0]:
-        _card(f"Trade with Central Asia, {trade.period}" if trade else "Trade with Central Asia",
-              trade.value_text if trade else "no data", trade.delta_text if trade else None,
-              _source_line(trade))
-    invest = (F.headline(ds, "investment_cumulative", "CHN", "C5", "investment", annual=False)
-              or F.headline(ds, "fdi_stock", "CHN", "C5", "investment", annual=False))
+        _card(
+            f"Trade with Central Asia, {trade.period}" if trade else "Trade with Central Asia",
+            trade.value_text if trade else "no data",
+            trade.delta_text if trade else None,
+            _source_line(trade),
+        )
+    invest = cached.call(
+        ds, "headline", "investment_cumulative", "CHN", "C5", "investment", annual=False
+    ) or cached.call(ds, "headline", "fdi_stock", "CHN", "C5", "investment", annual=False)
     with cols[1]:
-        _card(f"Chinese investment, {invest.period}" if invest else "Chinese investment",
-              invest.value_text if invest else "no data", None, _source_line(invest))
+        _card(
+            f"Chinese investment, {invest.period}" if invest else "Chinese investment",
+            invest.value_text if invest else "no data",
+            None,
+            _source_line(invest),
+        )
     with cols[2]:
         top = ds.projects[ds.projects["part_of"].isna()] if not ds.projects.empty else ds.projects
         counts = top["status"].value_counts() if not top.empty else {}
-        _card("Projects operational", str(int(counts.get("operational", 0))), None,
-              f"{int(counts.get('under_construction', 0))} under construction · "
-              f"{int(counts.get('planned', 0)) + int(counts.get('agreed', 0))} planned or "
-              f"agreed · {len(top)} in all")
+        _card(
+            "Projects operational",
+            str(int(counts.get("operational", 0))),
+            None,
+            f"{int(counts.get('under_construction', 0))} under construction · "
+            f"{int(counts.get('planned', 0)) + int(counts.get('agreed', 0))} planned or "
+            f"agreed · {len(top)} in all",
+        )
     with cols[3]:
         _milestones(ds)
     left, right = st.columns([3, 2])
     with left:
-        fig = views.trade_view(ds, partners=("C5",), chart_id="overview-trade", height=380)
-        ui.chart(fig, key="overview-trade", data=ui.chart_frame(
-            views.trade_points(ds, partners=("C5",), years=views.default_years(ds)), ds))
+        fig = cached.call(ds, "trade_view", partners=("C5",), chart_id="overview-trade", height=380)
+        ui.chart(
+            fig,
+            key="overview-trade",
+            data=ui.chart_frame(
+                cached.call(ds, "trade_points", partners=("C5",), years=views.default_years(ds)), ds
+            ),
+        )
     with right:
-        fig = views.map_view(ds, show_projects=False, chart_id="overview-map", height=420)
+        fig = cached.call(ds, "map_view", show_projects=False, chart_id="overview-map", height=420)
         ui.chart(fig, key="overview-map")
-    ui.chart(views.status_view(ds), key="overview-status", data=ds.projects[
-        ["id", "name", "kind", "status", "status_as_of", "status_source"]])
+    ui.chart(
+        cached.call(ds, "status_view"),
+        key="overview-status",
+        data=ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]],
+    )
 
 
 def _card(label: str, value: str, delta: str | None, note: str) -> None:
@@ -79,10 +109,17 @@ def _milestones(ds: Dataset) -> None:
         _card("Latest milestone", "none", None, "No event is recorded.")
         return
     last = past.iloc[-1]
-    nxt = (f"Next: {future.iloc[0]['name']}, {F.format_date(future.iloc[0]['date'])}"
-           if not future.empty else "No future milestone is dated in the data.")
-    _card("Latest milestone", F.format_date(last["date"]), None,
-          f"{last['name']}. Source: {F.source_label(ds.sources, last['source'])}. {nxt}")
+    nxt = (
+        f"Next: {future.iloc[0]['name']}, {F.format_date(future.iloc[0]['date'])}"
+        if not future.empty
+        else "No future milestone is dated in the data."
+    )
+    _card(
+        "Latest milestone",
+        F.format_date(last["date"]),
+        None,
+        f"{last['name']}. Source: {F.source_label(ds.sources, last['source'])}. {nxt}",
+    )
 
 
 ui.guard(render)

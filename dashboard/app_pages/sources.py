@@ -20,36 +20,74 @@ def render() -> None:
     table = src.assign(
         datapoints=src["id"].map(counts).fillna(0).astype(int),
         published=src["published"].map(F.format_date),
-        url=src["url"].map(ui.safe_url))
+        url=src["url"].map(ui.safe_url),
+    )
     if text:
         needle = text.casefold()
-        hay = (table["title"] + " " + table["publisher"] + " "
-               + table["original_publisher"].fillna("") + " " + table["id"]).str.casefold()
+        hay = (
+            table["title"]
+            + " "
+            + table["publisher"]
+            + " "
+            + table["original_publisher"].fillna("")
+            + " "
+            + table["id"]
+        ).str.casefold()
         table = table[hay.str.contains(needle, regex=False)]
     st.caption(f"{len(table)} of {len(src)} sources")
     event = st.dataframe(
-        table[["id", "title", "publisher", "original_publisher", "published", "published_note",
-               "kind", "language", "datapoints", "url"]],
-        hide_index=True, width="stretch", height=420, on_select="rerun",
-        selection_mode="single-row", key="sources-table",
-        column_config={"url": st.column_config.LinkColumn("address")})
+        table[
+            [
+                "id",
+                "title",
+                "publisher",
+                "original_publisher",
+                "published",
+                "published_note",
+                "kind",
+                "language",
+                "datapoints",
+                "url",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        height=420,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="sources-table",
+        column_config={"url": st.column_config.LinkColumn("address")},
+    )
     rows = event.selection.rows if event and event.selection else []
     if not rows:
         st.caption("Select a source to see its full citation and the datapoints it supports.")
         return
     row = table.iloc[rows[0]]
     st.subheader(ui.md(row["title"]))
-    original = (f" (originally {row['original_publisher']})"
-                if isinstance(row["original_publisher"], str) else "")
-    citation = (f"{row['publisher']}{original}, {row['published']}"
-                f"{'; ' + row['published_note'] if isinstance(row['published_note'], str) else ''}"
-                f". {row['url'] or ''}")
+    original = (
+        f" (originally {row['original_publisher']})"
+        if isinstance(row["original_publisher"], str)
+        else ""
+    )
+    citation = (
+        f"{row['publisher']}{original}, {row['published']}"
+        f"{'; ' + row['published_note'] if isinstance(row['published_note'], str) else ''}"
+        f". {row['url'] or ''}"
+    )
     st.text(citation)
     mine = F.datapoints_of_source(ds, row["id"])
-    st.dataframe(mine.assign(figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
-        mine["value"], mine["unit"], mine["qualifier"], mine["value_max"], strict=True)])[
-        ["indicator", "reporter", "partner", "period", "figure", "basis", "locator", "note"]],
-        hide_index=True, width="stretch")
+    st.dataframe(
+        mine.assign(
+            figure=[
+                F.format_value(v, u, q, m)
+                for v, u, q, m in zip(
+                    mine["value"], mine["unit"], mine["qualifier"], mine["value_max"], strict=True
+                )
+            ]
+        )[["indicator", "reporter", "partner", "period", "figure", "basis", "locator", "note"]],
+        hide_index=True,
+        width="stretch",
+    )
     excluded = ds.excluded[ds.excluded["source"] == row["id"]]
     if not excluded.empty:
         st.caption("Figures of this report left out, and why:")

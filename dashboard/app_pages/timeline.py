@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import cached, ui
 from indicators import frames as F
-from indicators import views
 
 
 def render() -> None:
@@ -15,41 +14,66 @@ def render() -> None:
     st.title("Timeline")
     kinds = sorted(ds.projects["kind"].unique()) if not ds.projects.empty else []
     c1, c2, c3 = st.columns([4, 2, 2])
-    chosen = c1.multiselect("Project kinds", kinds, default=kinds,
-                            format_func=lambda k: k.replace("_", " "), key="timeline-kinds")
-    top = c2.toggle("Main projects only", value=True, key="timeline-top",
-                    help="Hide sections and lines that belong to a larger project")
+    chosen = c1.multiselect(
+        "Project kinds",
+        kinds,
+        default=kinds,
+        format_func=lambda k: k.replace("_", " "),
+        key="timeline-kinds",
+    )
+    top = c2.toggle(
+        "Main projects only",
+        value=True,
+        key="timeline-top",
+        help="Hide sections and lines that belong to a larger project",
+    )
     show_events = c3.toggle("Events", value=True, key="timeline-events")
-    fig = views.timeline_view(ds, kinds=chosen, top_level_only=top, show_events=show_events)
-    rows = F.gantt_rows(ds)
+    fig = cached.call(
+        ds, "timeline_view", kinds=chosen, top_level_only=top, show_events=show_events
+    )
+    rows = cached.call(ds, "gantt_rows")
     ui.chart(fig, key="timeline-chart", data=rows[rows["kind"].isin(chosen)])
     st.subheader("Events of the relationship")
     ev = ds.events
     if not ev.empty:
-        st.dataframe(ev.assign(
-            date=ev["date"].map(F.format_date),
-            sources=ev["sources"].map(lambda cs: "; ".join(
-                f"{F.source_label(ds.sources, c['source'])} ({c['locator']})" for c in cs)),
-            countries=ev["countries"].map(", ".join),
-        )[["date", "name", "kind", "place", "countries", "sources"]], hide_index=True,
-            width="stretch")
+        st.dataframe(
+            ev.assign(
+                date=ev["date"].map(F.format_date),
+                sources=ev["sources"].map(
+                    lambda cs: "; ".join(
+                        f"{F.source_label(ds.sources, c['source'])} ({c['locator']})" for c in cs
+                    )
+                ),
+                countries=ev["countries"].map(", ".join),
+            )[["date", "name", "kind", "place", "countries", "sources"]],
+            hide_index=True,
+            width="stretch",
+        )
     st.subheader("Volumes by project")
-    with_volumes = [p for p in ds.projects["id"] if views.volume_indicators(ds, p)]
+    with_volumes = [p for p in ds.projects["id"] if cached.call(ds, "volume_indicators", p)]
     if not with_volumes:
         st.caption("No project has a volume series.")
         return
     pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
     c4, c5 = st.columns(2)
-    project = c4.selectbox("Project", with_volumes, format_func=lambda p: pname.get(p, p),
-                           index=with_volumes.index("cagp") if "cagp" in with_volumes else 0,
-                           key="timeline-project")
-    options = views.volume_indicators(ds, project)
-    indicator = c5.selectbox("Series", options, format_func=lambda i: i.replace("_", " "),
-                             key="timeline-indicator")
-    vfig = views.volumes_view(ds, project=project, indicator=indicator)
+    project = c4.selectbox(
+        "Project",
+        with_volumes,
+        format_func=lambda p: pname.get(p, p),
+        index=with_volumes.index("cagp") if "cagp" in with_volumes else 0,
+        key="timeline-project",
+    )
+    options = cached.call(ds, "volume_indicators", project)
+    indicator = c5.selectbox(
+        "Series", options, format_func=lambda i: i.replace("_", " "), key="timeline-indicator"
+    )
+    vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
     obs = ds.observations
-    ui.chart(vfig, key="timeline-volumes", data=ui.chart_frame(
-        obs[(obs["project"] == project) & (obs["indicator"] == indicator)], ds))
+    ui.chart(
+        vfig,
+        key="timeline-volumes",
+        data=ui.chart_frame(obs[(obs["project"] == project) & (obs["indicator"] == indicator)], ds),
+    )
 
 
 ui.guard(render)

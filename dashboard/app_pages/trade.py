@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import cached, state, ui
 from indicators import Dataset, views
 from indicators import frames as F
 
@@ -19,99 +19,179 @@ def render() -> None:
     st.title("Trade")
     bounds = F.year_bounds(ds, ["trade_total", "exports", "imports"])
     default_years = views.default_years(ds)
-    years0 = state.pick_range(shared.get("from", default_years[0]),
-                              shared.get("to", default_years[1]), bounds)
+    years0 = state.pick_range(
+        shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
+    )
     c1, c2, c3 = st.columns([3, 2, 2])
     partners = c1.multiselect(
-        "Partners", PARTNER_OPTIONS,
+        "Partners",
+        PARTNER_OPTIONS,
         default=state.pick_list(shared.get("partners"), PARTNER_OPTIONS, PARTNER_OPTIONS),
         format_func=lambda p: "Central Asia (total)" if p == "C5" else names.get(p, p),
-        key="trade-partners")
-    measure = c2.selectbox("Measure", list(views.MEASURE_LABELS),
-                           index=list(views.MEASURE_LABELS).index(
-                               state.pick_one(shared.get("measure"), list(views.MEASURE_LABELS),
-                                              "total")),
-                           format_func=views.MEASURE_LABELS.get, key="trade-measure")
-    periods = ["annual", *F.partial_labels(ds, views.MEASURES.get(measure, "trade_total"))]
-    period = c3.selectbox("Period", periods,
-                          index=periods.index(state.pick_one(shared.get("period"), periods,
-                                                             "annual")),
-                          format_func=lambda p: "Calendar years" if p == "annual"
-                          else f"{p} of each year (partial)", key="trade-period")
+        key="trade-partners",
+    )
+    measure = c2.selectbox(
+        "Measure",
+        list(views.MEASURE_LABELS),
+        index=list(views.MEASURE_LABELS).index(
+            state.pick_one(shared.get("measure"), list(views.MEASURE_LABELS), "total")
+        ),
+        format_func=views.MEASURE_LABELS.get,
+        key="trade-measure",
+    )
+    periods = [
+        "annual",
+        *cached.call(ds, "partial_labels", views.MEASURES.get(measure, "trade_total")),
+    ]
+    period = c3.selectbox(
+        "Period",
+        periods,
+        index=periods.index(state.pick_one(shared.get("period"), periods, "annual")),
+        format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)",
+        key="trade-period",
+    )
     c4, c5, c6, c7 = st.columns([2, 2, 3, 2])
-    reporter = c4.radio("Whose figures", ["CHN", "partner", "both"],
-                        format_func={"CHN": "China's customs", "partner": "Partners' own",
-                                     "both": "Both (mirror)"}.get, key="trade-reporter")
+    reporter = c4.radio(
+        "Whose figures",
+        ["CHN", "partner", "both"],
+        format_func={
+            "CHN": "China's customs",
+            "partner": "Partners' own",
+            "both": "Both (mirror)",
+        }.get,
+        key="trade-reporter",
+    )
     style = c5.radio("Chart", ["line", "bar", "stacked"], horizontal=True, key="trade-style")
-    years = c6.slider("Years", bounds[0], bounds[1], years0, key="trade-years") \
-        if bounds[0] < bounds[1] else bounds
+    years = (
+        c6.slider("Years", bounds[0], bounds[1], years0, key="trade-years")
+        if bounds[0] < bounds[1]
+        else bounds
+    )
     share = c7.toggle("Share of total", key="trade-share")
     show_events = c7.toggle("Events", value=True, key="trade-events")
-    state.publish(partners=partners, measure=measure, period=period, **{"from": years[0],
-                                                                         "to": years[1]})
+    state.publish(
+        partners=partners, measure=measure, period=period, **{"from": years[0], "to": years[1]}
+    )
     if not partners:
         st.info("Choose at least one partner.")
         return
-    fig = views.trade_view(ds, partners=partners, measure=measure, reporter=reporter,
-                           style=style, share=share, years=tuple(years), period=period,
-                           show_events=show_events)
-    points = views.trade_points(ds, partners=partners, measure=measure, reporter=reporter,
-                                period=period, years=tuple(years))
+    fig = cached.call(
+        ds,
+        "trade_view",
+        partners=partners,
+        measure=measure,
+        reporter=reporter,
+        style=style,
+        share=share,
+        years=tuple(years),
+        period=period,
+        show_events=show_events,
+    )
+    points = cached.call(
+        ds,
+        "trade_points",
+        partners=partners,
+        measure=measure,
+        reporter=reporter,
+        period=period,
+        years=tuple(years),
+    )
     ui.chart(fig, key="trade-chart", data=ui.chart_frame(points, ds))
     if points.empty:
         st.info("No datapoint matches these filters.")
     st.subheader("Mirror statistics")
     st.caption(ui.md(F.MIRROR_NOTE))
-    mfig, table = views.mirror_view(ds, partners=[p for p in partners if p != "C5"]
-                                    or list(views.PARTNERS), years=tuple(years))
+    mfig, table = cached.call(
+        ds,
+        "mirror_view",
+        partners=[p for p in partners if p != "C5"] or list(views.PARTNERS),
+        years=tuple(years),
+    )
     if table.empty:
-        st.info("No pair has both China's and the partner's figure for the same period in "
-                "these years.")
+        st.info(
+            "No pair has both China's and the partner's figure for the same period in these years."
+        )
     else:
         ui.chart(mfig, key="trade-mirror", data=table)
         shown = table.assign(
             partner=table["partner"].map(names),
-            china=[F.format_value(v, u, q) for v, u, q in zip(
-                table["china_value"], table["unit"], table["china_qualifier"], strict=True)],
-            own=[F.format_value(v, u, q) for v, u, q in zip(
-                table["partner_value"], table["unit"], table["partner_qualifier"], strict=True)],
+            china=[
+                F.format_value(v, u, q)
+                for v, u, q in zip(
+                    table["china_value"], table["unit"], table["china_qualifier"], strict=True
+                )
+            ],
+            own=[
+                F.format_value(v, u, q)
+                for v, u, q in zip(
+                    table["partner_value"], table["unit"], table["partner_qualifier"], strict=True
+                )
+            ],
             gap=table["gap_pct"].map(lambda g: f"{g:+.0f}%"),
             china_source=table["china_source"].map(lambda s: F.source_label(ds.sources, s)),
-            partner_source=table["partner_source"].map(lambda s: F.source_label(ds.sources, s)))
-        st.dataframe(shown[["partner", "period", "china", "own", "gap", "china_source",
-                            "partner_source"]], hide_index=True, width="stretch",
-                     column_config={"china": "China's figure", "own": "Partner's figure",
-                                    "gap": "Gap", "china_source": "China's source",
-                                    "partner_source": "Partner's source"})
+            partner_source=table["partner_source"].map(lambda s: F.source_label(ds.sources, s)),
+        )
+        st.dataframe(
+            shown[["partner", "period", "china", "own", "gap", "china_source", "partner_source"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "china": "China's figure",
+                "own": "Partner's figure",
+                "gap": "Gap",
+                "china_source": "China's source",
+                "partner_source": "Partner's source",
+            },
+        )
     _growth(ds, partners, tuple(years))
 
 
 def _growth(ds: Dataset, partners: list[str], years: tuple[int, int]) -> None:
     """Growth rates stated by sources next to the growth derived from the levels."""
     obs = ds.observations
-    stated = obs[(obs["indicator"] == "trade_growth") & (obs["reporter"] == "CHN")
-                 & obs["partner"].isin(partners) & obs["year"].between(*years)
-                 & (obs["unit"] == "percent")]
+    stated = obs[
+        (obs["indicator"] == "trade_growth")
+        & (obs["reporter"] == "CHN")
+        & obs["partner"].isin(partners)
+        & obs["year"].between(*years)
+        & (obs["unit"] == "percent")
+    ]
     if stated.empty:
         return
-    levels = F.series(ds, "trade_total", reporters=["CHN"], partners=list(partners),
-                      annual=None, unit="USD")
+    levels = cached.call(
+        ds,
+        "series",
+        "trade_total",
+        reporters=["CHN"],
+        partners=list(partners),
+        annual=None,
+        unit="USD",
+    )
     lookup = {(r["partner"], r["period"]): r["value"] for _, r in levels.iterrows()}
     rows = []
     for _, r in stated.iterrows():
         derived = None
         if isinstance(r["base_period"], str):
-            now, base = lookup.get((r["partner"], r["period"])), lookup.get(
-                (r["partner"], r["base_period"]))
+            now, base = (
+                lookup.get((r["partner"], r["period"])),
+                lookup.get((r["partner"], r["base_period"])),
+            )
             if now and base:
                 derived = f"{(now / base - 1) * 100:+.1f}%"
-        rows.append({"partner": r["partner"], "period": r["period"],
-                     "compared with": r["base_period"],
-                     "stated": F.format_value(r["value"], "percent", r["qualifier"]),
-                     "derived from levels": derived or "–",
-                     "source": F.source_label(ds.sources, r["source"])})
-    with st.expander(f"Growth rates stated by the sources ({len(rows)}), next to the growth "
-                     "derived from the levels"):
+        rows.append(
+            {
+                "partner": r["partner"],
+                "period": r["period"],
+                "compared with": r["base_period"],
+                "stated": F.format_value(r["value"], "percent", r["qualifier"]),
+                "derived from levels": derived or "–",
+                "source": F.source_label(ds.sources, r["source"]),
+            }
+        )
+    with st.expander(
+        f"Growth rates stated by the sources ({len(rows)}), next to the growth "
+        "derived from the levels"
+    ):
         st.dataframe(rows, hide_index=True, width="stretch")
 
 
