@@ -70,6 +70,9 @@ def download_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None) -> Non
     stem = export.file_stem(fig)
     available = export.chromium_path() is not None
     with st.popover("Download", icon=":material/download:"):
+        failure = export.last_failure()
+        if available and failure:  # a browser that crashed or hung: said once, plainly
+            st.warning(failure)
         if available:
             st.caption("Images carry the title, the sources of the datapoints shown, the "
                        "notes on qualifiers and the data licence.")

@@ -349,11 +349,15 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
             marker_pattern_shape=["" if q == "exact" else "/" for q in table[qual_col]],
             customdata=hover, hovertemplate=HOVER))
         cited += table[src_col].tolist()
+    gaps = []
     for lab, gap, top in zip(labels, table["gap_pct"],
                              table[["china_value", "partner_value"]].max(axis=1), strict=True):
         gap_text = f"{gap:+.0f}%" if abs(gap) >= 0.5 else "±0%"
-        fig.add_annotation(x=lab, y=top / scale.divisor, text=gap_text, showarrow=False,
-                           yshift=12, font={"size": 11, "color": INK})
+        gaps.append(go.layout.Annotation(x=lab, y=top / scale.divisor, text=gap_text,
+                                         showarrow=False, yshift=12,
+                                         font={"size": 11, "color": INK}))
+    # One assignment: add_annotation copies every annotation so far on each call.
+    fig.update_layout(annotations=[*fig.layout.annotations, *gaps])
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
     fig.update_xaxes(tickangle=0, tickfont={"size": 11})

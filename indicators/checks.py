@@ -73,7 +73,7 @@ def unique_ids(records: dict[str, list[Located]], problems: list[Problem]) -> di
             f = _fold(ident)
             if f in folded and folded[f] != ident:
                 problems.append(loc.at(
-                    "similar-id",
+                    "id", "similar-id",
                     f"{section[:-1]} id {ident!r} differs from {folded[f]!r} only by case or "
                     "look-alike characters",
                     "use one spelling: readers cannot tell these apart", "warning"))
@@ -123,16 +123,20 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
         for i, m in enumerate(d["milestones"]):
             ref(loc, f"milestones.{i}.source", m["source"], sources, "source", "data/sources/")
         route = d["route"]
-        if route:
-            for i, w in enumerate(route["waypoints"]):
-                # Central Asia lies north of 20°N and east of 0°: a point outside a broad
-                # Eurasian box usually means latitude and longitude were swapped.
-                if not (-10 <= w["lat"] <= 80 and -30 <= w["lon"] <= 180):
-                    problems.append(loc.at(
-                        f"route.waypoints.{i}.lat", "suspicious-coordinates",
-                        f"waypoint {w['name']!r} at lat {w['lat']}, lon {w['lon']} lies outside "
-                        "Eurasia", "check that latitude and longitude are not swapped",
-                        "warning"))
+        points = [(f"route.waypoints.{i}", w) for i, w in enumerate(route["waypoints"])
+                  ] if route else []
+        if d["location"]:
+            points.append(("location", d["location"]))
+        for path, w in points:
+            # Central Asia lies north of 20°N and east of 0°, and no line of the region
+            # reaches past 72°N: a point outside this broad Eurasian box usually means that
+            # latitude and longitude were swapped (Kashgar's 39.47, 75.99 typed round).
+            if not (-10 <= w["lat"] <= 72 and -30 <= w["lon"] <= 180):
+                problems.append(loc.at(
+                    f"{path}.lat", "suspicious-coordinates",
+                    f"{'waypoint' if path != 'location' else 'location'} {w['name']!r} at "
+                    f"lat {w['lat']}, lon {w['lon']} lies outside Eurasia",
+                    "check that latitude and longitude are not swapped", "warning"))
     for loc in records.get("events", []):
         d = loc.data
         for i, c in enumerate(d["countries"]):

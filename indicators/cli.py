@@ -58,3 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 1
+    except OSError as exc:  # a full disk or an unwritable folder: say so, no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"indicators {args.command}: could not write{where}: {exc.strerror or exc} "
+              "(check that the output folder is a writable folder and the disk has room)",
+              file=sys.stderr)
+        return 1

@@ -126,6 +126,13 @@ def _pydantic_problem(err: dict[str, Any], section: str, root: Node, file: str) 
                        file, line, col, fieldpath,
                        "latitude is -90..90 and longitude -180..180; check they are not swapped"
                        if fieldpath.endswith(("lat", "lon")) else "check the value")
+    if etype in ("too_short", "too_long") and isinstance(err.get("input"), str):
+        size = len(err["input"])
+        return Problem("wrong-length", "the text is empty" if etype == "too_short" else
+                       f"the text is {size} characters long; the limit is "
+                       f"{err.get('ctx', {}).get('max_length', '?')}", file, line, col, fieldpath,
+                       "write the text, or remove the field if it is optional"
+                       if etype == "too_short" else "shorten it: a few words in your own words")
     if etype in ("too_short", "too_long"):
         return Problem("wrong-length", err["msg"], file, line, col, fieldpath,
                        "a route needs at least two waypoints; lists must not be empty"
@@ -228,8 +235,10 @@ def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: No
             loc = err["loc"]
             if loc and isinstance(loc[0], int):
                 bad.add(loc[0])
-            if err.get("input") is REJECTED:
-                continue  # already reported where the YAML was read
+            given = err.get("input")
+            if given is REJECTED or (isinstance(given, list) and given
+                                     and all(v is REJECTED for v in given)):
+                continue  # already reported where the YAML was read (an alias, a tag)
             out.problems.append(_pydantic_problem(err, section, root, file))
         # The valid records of a file with a bad one still load: one typo must not
         # hide a whole file's data (the typo itself is reported above).

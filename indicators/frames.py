@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
@@ -166,25 +167,61 @@ def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
             out[col] = pd.Series(dtype=object)
         return out
     ranks = _published_key(sources)
-    rows = []
-    for _, group in obs.groupby(list(keys), dropna=False, sort=False):
-        counts = group["value"].round(6).value_counts()
-        def score(r: pd.Series, counts: pd.Series = counts) -> tuple:
-            kind_rank, pub = ranks.get(r["source"], (9, ""))
-            return (r["qualifier"] != "exact", -counts[round(r["value"], 6)], kind_rank,
-                    pub == "", _neg(pub))
-        ordered = sorted((r for _, r in group.iterrows()), key=score)
-        best = ordered[0].copy()
-        best["sources"] = [r["source"] for r in ordered]
-        best["n_sources"] = len(ordered)
-        best["alternatives"] = [
-            {"value": r["value"], "qualifier": r["qualifier"], "source": r["source"],
-             "value_max": r["value_max"]}
-            for r in ordered[1:]
-            if not (math.isclose(r["value"], best["value"], rel_tol=1e-9)
-                    and r["qualifier"] == best["qualifier"])]
-        rows.append(best)
-    return pd.DataFrame(rows).reset_index(drop=True)
+    n = len(obs)
+    group = obs.groupby(list(keys), dropna=False, sort=False).ngroup().to_numpy()
+    rounded = obs["value"].round(6).to_numpy()
+    # How many of its group's sources state each row's (rounded) figure.
+    agree = pd.Series(np.ones(n, dtype=np.int64)).groupby(
+        [group, rounded], dropna=False).transform("size").to_numpy()
+    src = obs["source"].tolist()
+    keyed = [ranks.get(s, (9, "")) for s in src]
+    kind_rank = np.fromiter((k for k, _ in keyed), dtype=np.int64, count=n)
+    pubs = [p for _, p in keyed]
+    # Later publications first, in the order of the reference tuple of negated characters.
+    pub_order = {p: i for i, p in enumerate(sorted(set(pubs), key=_neg))}
+    pub_rank = np.fromiter((pub_order[p] for p in pubs), dtype=np.int64, count=n)
+    no_pub = np.fromiter((p == "" for p in pubs), dtype=bool, count=n)
+    qualifier = obs["qualifier"].to_numpy()
+    not_exact = qualifier != "exact"
+    # Groups in order of first appearance, then the preference; ties keep the data's order.
+    first_seen = np.full(group.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first_seen, group, np.arange(n))
+    order = np.lexsort((np.arange(n), pub_rank, no_pub, kind_rank, -agree, not_exact,
+                        first_seen[group]))
+    g_sorted = group[order]
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+    best_pos = order[starts]
+    sizes = np.diff(np.r_[starts, n])
+    values = obs["value"].to_numpy(dtype=float)
+    value_max = obs["value_max"].tolist()
+    value_list = values.tolist()
+    qual_list = qualifier.tolist()
+    best_of_row = np.repeat(best_pos, sizes)  # for each position in ``order``
+    bv = values[best_of_row]
+    ov = values[order]
+    same = (np.abs(ov - bv) <= 1e-9 * np.maximum(np.abs(ov), np.abs(bv))) & (
+        qualifier[order] == qualifier[best_of_row])
+    out = obs.iloc[best_pos].copy()
+    for col in out.columns:
+        # Rows rebuilt one by one used to turn a text column with no value at all into
+        # floats (NaN); keep that, so downstream frames look the same.
+        if isinstance(out[col].dtype, pd.StringDtype) and out[col].isna().all():
+            out[col] = out[col].astype(float)
+    all_sources: list[list[str]] = []
+    alternatives: list[list[dict]] = []
+    order_list = order.tolist()
+    same_list = same.tolist()
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        members = order_list[start:start + size]
+        all_sources.append([src[i] for i in members])
+        alternatives.append([
+            {"value": value_list[i], "qualifier": qual_list[i], "source": src[i],
+             "value_max": value_max[i]}
+            for j, i in enumerate(members[1:], start + 1) if not same_list[j]])
+    out["sources"] = all_sources
+    out["n_sources"] = sizes.astype(np.int64)
+    out["alternatives"] = alternatives
+    return out.reset_index(drop=True)
 
 
 def _neg(text: str) -> tuple[int, ...]:

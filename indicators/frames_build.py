@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 
@@ -34,35 +35,58 @@ def _simple(records: dict[str, list[Located]], section: str, columns: list[str])
     return _frame(rows, columns)
 
 
+@lru_cache(maxsize=65536)
+def _period_columns(text: str) -> tuple:
+    """The observation columns that depend on the period alone, computed once per text."""
+    p = parse_period(text)
+    return (p.kind, pd.Timestamp(p.start) if p.start else pd.NaT, pd.Timestamp(p.end),
+            p.is_partial_year, p.partial_label(), p.year)
+
+
+_AS_STATED = ("indicator", "reporter", "partner", "period")
+_TAIL = ("qualifier", "basis", "source", "locator", "note", "project", "event", "base_period",
+         "share_of")
+
+
+def _observations(good: list[Located], units: dict[str, dict]) -> pd.DataFrame:
+    """The observations frame, built column by column (a dict per row costs more than
+    the data at 100k rows)."""
+    kept = []
+    for loc in good:
+        unit = units.get(loc.record.data["unit"])
+        if unit is not None:
+            kept.append((loc, unit))
+    if not kept:
+        return _frame([], OBSERVATION_COLUMNS)
+    datas = [loc.record.data for loc, _ in kept]
+    cols: dict[str, list] = {c: [d[c] for d in datas] for c in _AS_STATED}
+    periods = [_period_columns(p) for p in cols["period"]]
+    for i, c in enumerate(("period_kind", "period_start", "period_end", "partial",
+                           "partial_label", "year")):
+        cols[c] = [p[i] for p in periods]
+    factors = [unit["factor"] for _, unit in kept]
+    stated = [d["value"] for d in datas]
+    cols["value"] = [v * f for v, f in zip(stated, factors, strict=True)]
+    cols["value_max"] = [d["value_max"] * f if d["value_max"] is not None else None
+                         for d, f in zip(datas, factors, strict=True)]
+    cols["unit"] = [unit["base"] for _, unit in kept]
+    cols["value_as_stated"] = stated
+    cols["unit_as_stated"] = [d["unit"] for d in datas]
+    for c in _TAIL:
+        cols[c] = [d[c] for d in datas]
+    cols["file"] = [loc.file for loc, _ in kept]
+    cols["line"] = [loc.record.line for loc, _ in kept]
+    observations = pd.DataFrame(cols, columns=OBSERVATION_COLUMNS)
+    observations["value_max"] = observations["value_max"].astype(float)
+    return observations
+
+
 def build_frames(records: dict[str, list[Located]], report: Report,
                  today: date | None = None) -> Dataset:
     today = today or date.today()
     units = {loc.data["id"]: loc.data for loc in _good(records, "units")}
 
-    obs_rows = []
-    for loc in _good(records, "observations"):
-        d = loc.data
-        unit = units.get(d["unit"])
-        if unit is None:
-            continue
-        p = parse_period(d["period"])
-        factor = unit["factor"]
-        obs_rows.append({
-            "indicator": d["indicator"], "reporter": d["reporter"], "partner": d["partner"],
-            "period": d["period"], "period_kind": p.kind,
-            "period_start": pd.Timestamp(p.start) if p.start else pd.NaT,
-            "period_end": pd.Timestamp(p.end), "partial": p.is_partial_year,
-            "partial_label": p.partial_label(), "year": p.year,
-            "value": d["value"] * factor,
-            "value_max": d["value_max"] * factor if d["value_max"] is not None else None,
-            "unit": unit["base"], "value_as_stated": d["value"], "unit_as_stated": d["unit"],
-            "qualifier": d["qualifier"], "basis": d["basis"], "source": d["source"],
-            "locator": d["locator"], "note": d["note"], "project": d["project"],
-            "event": d["event"], "base_period": d["base_period"],
-            "share_of": d["share_of"], "file": loc.file, "line": loc.record.line})
-    observations = _frame(obs_rows, OBSERVATION_COLUMNS)
-    if not observations.empty:
-        observations["value_max"] = observations["value_max"].astype(float)
+    observations = _observations(_good(records, "observations"), units)
 
     project_rows, milestone_rows = [], []
     for loc in _good(records, "projects"):

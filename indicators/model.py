@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -59,6 +60,12 @@ def _number(value: Any) -> Any:
 
 def _slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
+        odd = next((ch for ch in value if not ch.isascii() or not ch.isprintable()), None)
+        if odd is not None:  # a look-alike (Cyrillic о) or an invisible character
+            raise PydanticCustomError(
+                "bad-id", "'{value}' is not a valid id: it contains {char} ({name})",
+                {"value": value[:60], "char": ascii(odd),
+                 "name": unicodedata.name(odd, f"U+{ord(odd):04X}")})
         raise PydanticCustomError(
             "bad-id", "'{value}' is not a valid id", {"value": value[:60]})
     return value

@@ -24,6 +24,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _YEAR = re.compile(r"(\d{4})")
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
@@ -115,7 +116,14 @@ def _point(text: str, *, as_end: bool) -> tuple[date, str]:
     raise PeriodError(f"{text!r} is not a year, month (YYYY-MM) or day (YYYY-MM-DD)")
 
 
+@lru_cache(maxsize=65536)
 def parse_period(text: str) -> Period:
+    """The period a text names. Periods repeat across datapoints and a Period is
+    immutable, so each distinct text is parsed once."""
+    return _parse_period(text)
+
+
+def _parse_period(text: str) -> Period:
     text = text.strip()
     if m := _QUARTER.fullmatch(text):
         y, q = int(m.group(1)), int(m.group(2))

@@ -30,7 +30,8 @@ class Problem:
             text += f" [at {self.field}]"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        # One problem, one line: text quoted from a file may hold line breaks.
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def format_github(self) -> str:
         level = "error" if self.severity == "error" else "warning"

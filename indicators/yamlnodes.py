@@ -41,6 +41,7 @@ _SPECIAL_FLOATS = {
 }
 # Guards against hostile files: a parser working on these should fail fast, not for minutes.
 MAX_FLOW_DEPTH = 64
+MAX_DEPTH = 64  # block nesting too: a data file needs six levels, libyaml allows 1000
 MAX_NODES = 5_000_000
 
 Path = tuple[str | int, ...]
@@ -109,14 +110,21 @@ def value_position(root: Node | None, path: Sequence[str | int]) -> tuple[int, i
     return position(node)
 
 
+_FLOW_CHARS = re.compile(r"[\[\]{}\"']")
+
+
 def _flow_depth_ok(text: str) -> tuple[bool, int]:
-    """A cheap pre-scan: libyaml's composer recurses per nesting level."""
+    """A cheap pre-scan: libyaml's composer recurses per nesting level.
+
+    Only brackets and quote marks matter, so the scan jumps from one to the next; a quote
+    is only tracked inside brackets, and the line is counted only when reporting.
+    """
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return True, 0  # fewer openers than the limit cannot nest deeper than it
     depth = 0
-    line = 1
     quote = ""
-    for ch in text:
-        if ch == "\n":
-            line += 1
+    for m in _FLOW_CHARS.finditer(text):
+        ch = m.group()
         if quote:
             if ch == quote:
                 quote = ""
@@ -124,12 +132,24 @@ def _flow_depth_ok(text: str) -> tuple[bool, int]:
         if ch in "[{":
             depth += 1
             if depth > MAX_FLOW_DEPTH:
-                return False, line
+                return False, text.count("\n", 0, m.start()) + 1
         elif ch in "]}":
             depth = max(0, depth - 1)
-        elif ch in "\"'" and depth:
+        elif depth:
             quote = ch
     return True, 0
+
+
+def _line(text: str, line: int) -> str:
+    """Line ``line`` (1-based) of ``text``, or '' past the end (only for error messages)."""
+    lines = text.splitlines()
+    return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    """Whether line ``line`` (1-based) is indented with a tab."""
+    row = _line(text, line)
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
 
 
 def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
@@ -148,9 +168,27 @@ def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        problems.append(Problem(
-            "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
-            hint="check indentation and quoting on this line; indent with spaces, not tabs"))
+        if "nesting depth" in msg:
+            problems.append(Problem(
+                "yaml-too-deep", "the document nests too deeply to read", file, line, col,
+                hint="data files are flat lists of records; remove the nesting"))
+        elif "another document" in msg:
+            problems.append(Problem(
+                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
+                hint="a data file holds one document: remove this `---` (or split the file)"))
+        elif col == 1 and "block mapping" in msg and _line(text, line).startswith("-"):
+            problems.append(Problem(
+                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
+                hint="a list item at the top level, beside the sections: the top level is a "
+                     "mapping of sections, so indent it under one such as `observations:`"))
+        elif _tab_indented(text, line):
+            problems.append(Problem(
+                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
+                hint="a tab indents this line: YAML indents with spaces only; replace the tab"))
+        else:
+            problems.append(Problem(
+                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
+                hint="check indentation and quoting on this line; indent with spaces, not tabs"))
         return Parsed(None, None), problems
     except yaml.YAMLError as exc:
         problems.append(Problem("yaml-syntax", f"YAML error: {exc}", file, 1, 1,
@@ -173,11 +211,23 @@ def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
         problems.append(Problem("yaml-too-big", f"more than {MAX_NODES} YAML nodes", file, 1, 1,
                                 hint="split the file into smaller files"))
         return Parsed(None, None), problems
+    except _TooDeep as exc:
+        line, col = position(exc.node)
+        problems.append(Problem(
+            "yaml-too-deep", f"lists and mappings nest deeper than {MAX_DEPTH} levels", file,
+            line, col, hint="data files are flat lists of records; remove the nesting"))
+        return Parsed(None, None), problems
     return Parsed(value, root), problems
 
 
 class _TooBig(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
 
 
 class _Rejected:
@@ -196,13 +246,15 @@ REJECTED = _Rejected()
 class _Builder:
     """Turns nodes into dicts, lists and scalars, reporting what YAML would hide."""
 
-    __slots__ = ("count", "file", "problems", "seen")
+    __slots__ = ("count", "depth", "file", "problems", "reported", "seen")
 
     def __init__(self, file: str, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
         self.seen: set[int] = set()
+        self.reported: set[int] = set()
         self.count = 0
+        self.depth = 0
 
     def _problem(self, node: Node, code: str, message: str, hint: str) -> None:
         line, col = position(node)
@@ -214,9 +266,13 @@ class _Builder:
             raise _TooBig
         # The composer hands back the same node object for every alias of an anchor;
         # expanding them is how "billion laughs" files eat memory.
+        # One problem per anchor, however often it is reused.
         if id(node) in self.seen:
-            self._problem(node, "yaml-alias", "anchors and aliases (&name, *name) are not allowed",
-                          "write the value out in full")
+            if id(node) not in self.reported:
+                self.reported.add(id(node))
+                self._problem(node, "yaml-alias",
+                              "anchors and aliases (&name, *name) are not allowed",
+                              "write the value out in full")
             return REJECTED
         self.seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
@@ -225,10 +281,16 @@ class _Builder:
             return REJECTED
         if isinstance(node, ScalarNode):
             return self.scalar(node)
-        if isinstance(node, SequenceNode):
-            return [self.build(item) for item in node.value]
-        if isinstance(node, MappingNode):
-            return self.mapping(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item) for item in node.value]
+            if isinstance(node, MappingNode):
+                return self.mapping(node)
+        finally:
+            self.depth -= 1
         return None  # pragma: no cover - the composer makes no other node kinds
 
     def mapping(self, node: MappingNode) -> dict[str, Any]:

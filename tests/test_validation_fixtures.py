@@ -57,6 +57,42 @@ CASES = [
     ("unused_source", "unused-source", 2, "warning"),
     ("comments_only", "empty-file", 1, "warning"),
     ("bom", "bom", 1, "warning"),
+    # Hostile data (issue 8): bombs and nesting, encodings and layout, numbers as text,
+    # impossible dates and spans, coordinates, look-alike ids, ids defined twice.
+    ("billion_laughs", "yaml-alias", 3, "error"),
+    ("merge_key", "yaml-alias", 3, "error"),
+    ("deep_flow", "yaml-too-deep", 2, "error"),
+    ("deep_block", "yaml-too-deep", 65, "error"),
+    ("empty_file", "empty-file", 1, "warning"),
+    ("crlf", "unknown-field", 6, "error"),
+    ("tab_indent", "yaml-syntax", 7, "error"),
+    ("mixed_top_level", "yaml-syntax", 8, "error"),
+    ("top_level_scalar", "top-level", 1, "error"),
+    ("two_documents", "yaml-syntax", 3, "error"),
+    ("section_not_a_list", "top-level", 2, "error"),
+    ("non_scalar_key", "yaml-key", 3, "error"),
+    ("nul_byte", "encoding", 2, "error"),
+    ("currency_bn_quoted", "wrong-type", 6, "error"),
+    ("thousands_separator", "wrong-type", 6, "error"),
+    ("percent_value", "wrong-type", 6, "error"),
+    ("huge_number", "wrong-type", 6, "error"),
+    ("source_impossible_date", "bad-date", 5, "error"),
+    ("event_month_13", "bad-date", 3, "error"),
+    ("event_ends_before_start", "bad-date", 4, "error"),
+    ("reversed_year_span", "bad-date", 5, "error"),
+    ("future_actual_period", "future-date", 5, "error"),
+    ("longitude_out_of_range", "out-of-range", 12, "error"),
+    ("swapped_coordinates", "suspicious-coordinates", 11, "warning"),
+    ("swapped_location", "suspicious-coordinates", 8, "warning"),
+    ("similar_id_case", "similar-id", 2, "warning"),
+    ("lookalike_id", "bad-id", 2, "error"),
+    ("zero_width_id", "bad-id", 2, "error"),
+    ("lookalike_reference", "bad-entity", 4, "error"),
+    ("duplicate_project_id", "duplicate-id", 2, "error"),
+    ("data_url", "bad-url", 6, "error"),
+    ("title_too_long", "wrong-length", 3, "error"),
+    ("empty_title", "wrong-length", 3, "error"),
+    ("unknown_status", "bad-value", 7, "error"),
 ]
 
 
@@ -74,7 +110,7 @@ def _dataset_with(tmp_path: Path, fixture: str, *, full: bool, folder: Path = FI
 
 def test_every_fixture_is_in_the_table() -> None:
     assert sorted(p.stem for p in FIXTURES.glob("*.yaml")) == sorted(c[0] for c in CASES)
-    assert len(CASES) >= 25
+    assert len(CASES) >= 40
 
 
 def test_base_fixture_alone_is_valid(tmp_path: Path) -> None:
