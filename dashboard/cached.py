@@ -28,6 +28,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "status_view": views.status_view,
     "volumes_view": views.volumes_view,
     "volume_indicators": views.volume_indicators,
+    "stated_growth": views.stated_growth,
+    "investment_points": views.investment_points,
     "gantt_rows": frames.gantt_rows,
     "series": frames.series,
     "headline": frames.headline,

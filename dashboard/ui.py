@@ -86,7 +86,8 @@ def download_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None) -> Non
                 fmt.upper(), data=_image(fig, fmt) if available else b"",
                 file_name=f"{stem}.{fmt}", mime=export.MIME[fmt], on_click="ignore",
                 key=f"{key}-dl-{fmt}", disabled=not available, width="stretch")
-        csv = data.to_csv(index=False).encode("utf-8") if data is not None else b""
+        # Deferred like the images: a page's rerun must not serialise its data each time.
+        csv = (lambda: data.to_csv(index=False).encode("utf-8")) if data is not None else b""
         cols[3].download_button("CSV", data=csv, file_name=f"{stem}.csv", mime="text/csv",
                                 on_click="ignore", key=f"{key}-dl-csv",
                                 disabled=data is None, width="stretch")

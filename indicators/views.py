@@ -250,6 +250,49 @@ def volumes_view(ds: Dataset, *, project: str = "cagp", indicator: str | None = 
         subtitle="Volumes by period as stated by the sources", chart_id=chart_id)
 
 
+def stated_growth(ds: Dataset, partners: Sequence[str],
+                  years: tuple[int, int]) -> pd.DataFrame:
+    """Trade growth rates as sources state them, next to the growth the levels give."""
+    cols = ["partner", "period", "compared with", "stated", "derived from levels", "source"]
+    obs = ds.observations
+    if obs.empty:
+        return pd.DataFrame(columns=cols)
+    stated = obs[(obs["indicator"] == "trade_growth") & (obs["reporter"] == "CHN")
+                 & obs["partner"].isin(partners) & obs["year"].between(*years)
+                 & (obs["unit"] == "percent")]
+    if stated.empty:
+        return pd.DataFrame(columns=cols)
+    levels = F.series(ds, "trade_total", reporters=["CHN"], partners=list(partners),
+                      annual=None, unit="USD")
+    lookup = dict(zip(zip(levels["partner"], levels["period"], strict=True), levels["value"],
+                      strict=True))
+    rows = []
+    for partner, period, base, value, qualifier, source in zip(
+            stated["partner"], stated["period"], stated["base_period"], stated["value"],
+            stated["qualifier"], stated["source"], strict=True):
+        now, then = lookup.get((partner, period)), lookup.get((partner, base))
+        derived = f"{(now / then - 1) * 100:+.1f}%" if isinstance(base, str) and now and then \
+            else "–"
+        rows.append({"partner": partner, "period": period, "compared with": base,
+                     "stated": F.format_value(value, "percent", qualifier),
+                     "derived from levels": derived,
+                     "source": F.source_label(ds.sources, source)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def investment_points(ds: Dataset, *, partners: Sequence[str], indicators: Sequence[str],
+                      years: tuple[int, int]) -> pd.DataFrame:
+    """Every investment datapoint behind the filters, with its figure as stated and its
+    citation: the page's table and its CSV."""
+    obs = ds.observations
+    shown = obs[obs["indicator"].isin(indicators) & obs["year"].between(*years)
+                & (obs["partner"].isin(partners) | obs["reporter"].isin(partners))]
+    return shown.assign(
+        figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
+            shown["value"], shown["unit"], shown["qualifier"], shown["value_max"], strict=True)],
+        citation=shown["source"].map(lambda s: F.source_label(ds.sources, s)))
+
+
 @dataclass(frozen=True, slots=True)
 class ChartDef:
     id: str

@@ -60,40 +60,14 @@ def render() -> None:
         years=tuple(years),
         include_pledges=pledges,
     )
-    obs = ds.observations
-    shown = obs[
-        obs["indicator"].isin(chosen)
-        & obs["year"].between(*years)
-        & (obs["partner"].isin(partners) | obs["reporter"].isin(partners))
-    ]
+    shown = cached.call(
+        ds, "investment_points", partners=partners, indicators=chosen, years=tuple(years)
+    )
     ui.chart(fig, key="investment-chart", data=ui.chart_frame(shown, ds))
     st.subheader("Datapoints")
     st.dataframe(
-        shown.assign(
-            figure=[
-                F.format_value(v, u, q, m)
-                for v, u, q, m in zip(
-                    shown["value"],
-                    shown["unit"],
-                    shown["qualifier"],
-                    shown["value_max"],
-                    strict=True,
-                )
-            ],
-            source=shown["source"].map(lambda s: F.source_label(ds.sources, s)),
-        )[
-            [
-                "indicator",
-                "reporter",
-                "partner",
-                "period",
-                "figure",
-                "basis",
-                "source",
-                "locator",
-                "note",
-            ]
-        ],
+        shown[["indicator", "reporter", "partner", "period", "figure", "basis", "citation",
+               "locator", "note"]],
         hide_index=True,
         width="stretch",
     )

@@ -148,51 +148,14 @@ def render() -> None:
 
 def _growth(ds: Dataset, partners: list[str], years: tuple[int, int]) -> None:
     """Growth rates stated by sources next to the growth derived from the levels."""
-    obs = ds.observations
-    stated = obs[
-        (obs["indicator"] == "trade_growth")
-        & (obs["reporter"] == "CHN")
-        & obs["partner"].isin(partners)
-        & obs["year"].between(*years)
-        & (obs["unit"] == "percent")
-    ]
-    if stated.empty:
+    table = cached.call(ds, "stated_growth", list(partners), tuple(years))
+    if table.empty:
         return
-    levels = cached.call(
-        ds,
-        "series",
-        "trade_total",
-        reporters=["CHN"],
-        partners=list(partners),
-        annual=None,
-        unit="USD",
-    )
-    lookup = {(r["partner"], r["period"]): r["value"] for _, r in levels.iterrows()}
-    rows = []
-    for _, r in stated.iterrows():
-        derived = None
-        if isinstance(r["base_period"], str):
-            now, base = (
-                lookup.get((r["partner"], r["period"])),
-                lookup.get((r["partner"], r["base_period"])),
-            )
-            if now and base:
-                derived = f"{(now / base - 1) * 100:+.1f}%"
-        rows.append(
-            {
-                "partner": r["partner"],
-                "period": r["period"],
-                "compared with": r["base_period"],
-                "stated": F.format_value(r["value"], "percent", r["qualifier"]),
-                "derived from levels": derived or "–",
-                "source": F.source_label(ds.sources, r["source"]),
-            }
-        )
     with st.expander(
-        f"Growth rates stated by the sources ({len(rows)}), next to the growth "
+        f"Growth rates stated by the sources ({len(table)}), next to the growth "
         "derived from the levels"
     ):
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 ui.guard(render)
