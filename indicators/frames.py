@@ -395,6 +395,22 @@ def datapoints_of_source(ds: Dataset, source_id: str) -> pd.DataFrame:
     return obs[obs["source"] == source_id]
 
 
+def with_citations(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Datapoints with their figure as stated (qualifier kept), a short citation and the
+    source's address (http(s) only) for tables and CSVs."""
+    index = _source_index(sources) if not sources.empty else {}
+
+    def url(source_id: str) -> str | None:
+        u = (index.get(source_id) or {}).get("url")
+        return u if isinstance(u, str) and u.lower().startswith(("http://", "https://")) else None
+
+    return obs.assign(
+        figure=[format_value(v, u, q, m) for v, u, q, m in zip(
+            obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True)],
+        citation=obs["source"].map(lambda s: source_label(sources, s)),
+        url=obs["source"].map(url))
+
+
 def filter_observations(ds: Dataset, *, indicators: Sequence[str] | None = None,
                         partners: Sequence[str] | None = None,
                         years: tuple[int, int] | None = None,

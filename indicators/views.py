@@ -287,10 +287,7 @@ def investment_points(ds: Dataset, *, partners: Sequence[str], indicators: Seque
     obs = ds.observations
     shown = obs[obs["indicator"].isin(indicators) & obs["year"].between(*years)
                 & (obs["partner"].isin(partners) | obs["reporter"].isin(partners))]
-    return shown.assign(
-        figure=[F.format_value(v, u, q, m) for v, u, q, m in zip(
-            shown["value"], shown["unit"], shown["qualifier"], shown["value_max"], strict=True)],
-        citation=shown["source"].map(lambda s: F.source_label(ds.sources, s)))
+    return F.with_citations(shown, ds.sources)
 
 
 @dataclass(frozen=True, slots=True)

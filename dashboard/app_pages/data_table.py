@@ -59,17 +59,7 @@ def render() -> None:
     shown = F.filter_observations(
         ds, indicators=indicators, partners=partners, years=tuple(years), sources=sources, text=text
     )
-    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
-    table = shown.assign(
-        figure=[
-            F.format_value(v, u, q, m)
-            for v, u, q, m in zip(
-                shown["value"], shown["unit"], shown["qualifier"], shown["value_max"], strict=True
-            )
-        ],
-        citation=shown["source"].map(lambda s: F.source_label(ds.sources, s)),
-        url=shown["source"].map(lambda s: ui.safe_url(urls.get(s))),
-    )[
+    table = F.with_citations(shown, ds.sources)[
         [
             "indicator",
             "reporter",

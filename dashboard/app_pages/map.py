@@ -162,17 +162,7 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
 
 
 def _table(ds: Dataset, obs: pd.DataFrame) -> pd.DataFrame:
-    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
-    return obs.assign(
-        figure=[
-            F.format_value(v, u, q, m)
-            for v, u, q, m in zip(
-                obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True
-            )
-        ],
-        source_label=obs["source"].map(lambda s: F.source_label(ds.sources, s)),
-        url=obs["source"].map(lambda s: ui.safe_url(urls.get(s))),
-    )[
+    return F.with_citations(obs, ds.sources)[
         [
             "indicator",
             "reporter",
@@ -180,7 +170,7 @@ def _table(ds: Dataset, obs: pd.DataFrame) -> pd.DataFrame:
             "period",
             "figure",
             "basis",
-            "source_label",
+            "citation",
             "locator",
             "url",
         ]
