@@ -127,7 +127,7 @@ def render() -> None:
                     table["partner_value"], table["unit"], table["partner_qualifier"], strict=True
                 )
             ],
-            gap=table["gap_pct"].map(lambda g: f"{g:+.0f}%"),
+            gap=table["gap_pct"].map(lambda g: f"{g:+.0f}%" if abs(g) >= 0.5 else "±0%"),
             china_source=table["china_source"].map(lambda s: F.source_label(ds.sources, s)),
             partner_source=table["partner_source"].map(lambda s: F.source_label(ds.sources, s)),
         )
