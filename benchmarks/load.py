@@ -20,7 +20,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.server import start_server as _start  # noqa: E402
+from tests.browser.server import stop_server  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -42,10 +46,11 @@ IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget]')"
         " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def start_server(data: str | None) -> tuple[subprocess.Popen[bytes], str]:
+    try:
+        return _start(data, quiet=True)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def rss_mb(pid: int) -> float:
@@ -65,31 +70,6 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return 0.0
-
-
-def start_server(data: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ}
-    if data:
-        env["INDICATORS_DATA"] = data
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            break
-    proc.kill()
-    raise SystemExit("streamlit did not start")
 
 
 class Stats:
@@ -236,11 +216,7 @@ async def run(sessions: int, duration: float, data: str | None, timeout: float,
         with urllib.request.urlopen(url + "/_stcore/health", timeout=5) as r:
             healthy = r.read() == b"ok"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     times = sorted(stats.redraws)
 
     def pct(q: float) -> float:

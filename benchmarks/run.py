@@ -261,30 +261,15 @@ def bench_browser(data: Path | None, repeats: int) -> None:
     if not Path(CHROMIUM).exists():
         print("  (no Chromium at /usr/bin/chromium: browser figures skipped)")
         return
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = {**os.environ}
-    if data is not None:
-        env["INDICATORS_DATA"] = str(data)
-    else:
-        env.pop("INDICATORS_DATA", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    from tests.browser.server import start_server, stop_server
+
+    if data is None:
+        os.environ.pop("INDICATORS_DATA", None)
+    proc, url = start_server(data, quiet=True)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.3)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=CHROMIUM_ARGS)
@@ -302,11 +287,7 @@ def bench_browser(data: Path | None, repeats: int) -> None:
             finally:
                 browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def _drawn(page: object, url: str, charts: int) -> float:
@@ -321,14 +302,6 @@ def _drawn(page: object, url: str, charts: int) -> float:
         page.wait_for_selector(  # type: ignore[attr-defined]
             "[data-testid=stDataFrame]", timeout=60_000)
     return time.perf_counter() - start
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def bench_export(repeats: int) -> None:
