@@ -127,6 +127,21 @@ def cite(ds: Dataset, source_ids: list[str] | pd.Series, label: str = "Source") 
     st.caption(f"{md(label)}: {md(text)}{md(more)}")
 
 
+PARTNER_OPTIONS = ["C5", "KAZ", "KGZ", "TJK", "TKM", "UZB"]
+
+
+def partner_picker(container: Any, names: dict[str, str], shared: dict[str, Any],
+                   key: str) -> list[str]:
+    """The partners filter shared by the pages (and the URL): C5 is the regional total."""
+    from dashboard.state import pick_list
+
+    return container.multiselect(
+        "Partners", PARTNER_OPTIONS,
+        default=pick_list(shared.get("partners"), PARTNER_OPTIONS, PARTNER_OPTIONS),
+        format_func=lambda p: "Central Asia (total)" if p == "C5" else names.get(p, p),
+        key=key)
+
+
 def chart_frame(points: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     """The CSV behind a chart: the datapoints drawn, with their citations."""
     if points.empty:

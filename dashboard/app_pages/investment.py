@@ -8,8 +8,6 @@ from dashboard import cached, state, ui
 from indicators import frames as F
 from indicators import views
 
-PARTNER_OPTIONS = ["C5", *views.PARTNERS]
-
 
 def render() -> None:
     ds = ui.current_dataset()
@@ -20,13 +18,7 @@ def render() -> None:
     available = [i for i in inds["id"] if (ds.observations["indicator"] == i).any()]
     label = dict(zip(inds["id"], inds["name"], strict=True))
     c1, c2, c3 = st.columns([3, 3, 2])
-    partners = c1.multiselect(
-        "Partners",
-        PARTNER_OPTIONS,
-        default=state.pick_list(shared.get("partners"), PARTNER_OPTIONS, PARTNER_OPTIONS),
-        format_func=lambda p: "Central Asia (total)" if p == "C5" else names.get(p, p),
-        key="investment-partners",
-    )
+    partners = ui.partner_picker(c1, names, shared, key="investment-partners")
     default_inds = [i for i in views.INVESTMENT_INDICATORS if i in available] or available[:3]
     chosen = c2.multiselect(
         "Indicators",

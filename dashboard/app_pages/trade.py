@@ -9,8 +9,6 @@ from dashboard import cached, state, ui
 from indicators import Dataset, views
 from indicators import frames as F
 
-PARTNER_OPTIONS = ["C5", *views.PARTNERS]
-
 
 def render() -> None:
     ds = ui.current_dataset()
@@ -23,13 +21,7 @@ def render() -> None:
         shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
     )
     c1, c2, c3 = st.columns([3, 2, 2])
-    partners = c1.multiselect(
-        "Partners",
-        PARTNER_OPTIONS,
-        default=state.pick_list(shared.get("partners"), PARTNER_OPTIONS, PARTNER_OPTIONS),
-        format_func=lambda p: "Central Asia (total)" if p == "C5" else names.get(p, p),
-        key="trade-partners",
-    )
+    partners = ui.partner_picker(c1, names, shared, key="trade-partners")
     measure = c2.selectbox(
         "Measure",
         list(views.MEASURE_LABELS),
