@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import start_server, stop_server
+from .server import start_server, stop_server
 from .helpers import open_page
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def flaky_browser(tmp_path: Path, chromium_path: str) -> Iterator[tuple[str, Pat
                        f'exec {chromium_path} "$@"\n')
     wrapper.chmod(0o755)
     proc, url = start_server(env={"BROWSER_PATH": str(wrapper),
-                                  "INDICATORS_EXPORT_START_TIMEOUT": "4",
+                                  "INDICATORS_EXPORT_START_TIMEOUT": "12",
                                   "INDICATORS_EXPORT_TIMEOUT": "30"})
     try:
         yield url, mode
@@ -55,8 +55,9 @@ def test_a_hanging_browser_does_not_take_the_dashboard_down(browser, flaky_brows
         open_page(other, f"{url}/trade", charts=2)
         assert other.locator("[data-testid=stException]").count() == 0
         assert time.monotonic() - started < 60
-        # The next look at the menu says what happened, plainly (the attempt ends at the
-        # 4 s start limit, plus a few seconds to clear the stuck browser away).
+        # The next look at the menu says what happened, plainly. The attempt ends at the
+        # 12 s start limit (generous: a loaded machine starts Chromium slowly), plus a few
+        # seconds to clear the stuck browser away.
         warning = page.get_by_text("Image export failed").first
         for _ in range(10):
             page.wait_for_timeout(2000)
@@ -64,7 +65,7 @@ def test_a_hanging_browser_does_not_take_the_dashboard_down(browser, flaky_brows
             button = _menu(page)
             if warning.count():
                 break
-        assert "did not start within 4 s" in warning.inner_text(timeout=5000)
+        assert "did not start within 12 s" in warning.inner_text(timeout=5000)
         assert time.monotonic() - started < 60
         mode.write_text("ok\n")
         with page.expect_download(timeout=120_000) as info:
