@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .server import start_server, stop_server
 from .helpers import open_page
+from .server import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import start_server, stop_server
+from .server import start_server, stop_server
 from .helpers import open_page, watch
 from .hostile import MARKERS, PAYLOADS, hostile_copy
 
