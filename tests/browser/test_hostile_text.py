@@ -11,9 +11,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .server import start_server, stop_server
 from .helpers import open_page, watch
 from .hostile import MARKERS, PAYLOADS, hostile_copy
+from .server import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
