@@ -30,11 +30,10 @@ def md(text: object) -> str:
 
 
 def safe_url(url: object) -> str | None:
-    """Only http(s) links are ever rendered (the validator rejects others; this is the
-    second lock)."""
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return url
-    return None
+    """Only http(s) links are ever rendered: see :func:`indicators.frames.http_url`."""
+    from indicators.frames import http_url
+
+    return http_url(url)
 
 
 def plot_config(fig: go.Figure) -> dict[str, Any]:

@@ -395,14 +395,21 @@ def datapoints_of_source(ds: Dataset, source_id: str) -> pd.DataFrame:
     return obs[obs["source"] == source_id]
 
 
+def http_url(url: object) -> str | None:
+    """The address if it is http(s), else None: only such links are ever rendered (the
+    validator rejects others; this is the second lock)."""
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
 def with_citations(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Datapoints with their figure as stated (qualifier kept), a short citation and the
     source's address (http(s) only) for tables and CSVs."""
     index = _source_index(sources) if not sources.empty else {}
 
     def url(source_id: str) -> str | None:
-        u = (index.get(source_id) or {}).get("url")
-        return u if isinstance(u, str) and u.lower().startswith(("http://", "https://")) else None
+        return http_url((index.get(source_id) or {}).get("url"))
 
     return obs.assign(
         figure=[format_value(v, u, q, m) for v, u, q, m in zip(
