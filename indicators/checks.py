@@ -1,20 +1,17 @@
-"""Checks across files: ids, references, units, duplicates and conflicts between sources."""
+"""Checks across files for catalog, sources, projects, events (observations: obschecks.py)."""
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from .compile import CompiledFile, Record
 from .model import as_date
-from .periods import parse_period
 from .problems import Problem
 
 ID_SECTIONS = ("units", "indicators", "entities", "sources", "projects", "events")
@@ -88,8 +85,8 @@ def unique_ids(records: dict[str, list[Located]], problems: list[Problem]) -> di
 def check_references(records: dict[str, list[Located]], index: dict[str, dict],
                      problems: list[Problem], today: date) -> None:
     sources, entities = index["sources"], index["entities"]
-    projects, events = index["projects"], index["events"]
-    units, indicators = index["units"], index["indicators"]
+    projects = index["projects"]
+    units = index["units"]
 
     def ref(loc: Located, path: str, value: Any, table: dict, what: str, where: str) -> bool:
         if value is None or value in table:
@@ -149,125 +146,10 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
     for loc in records.get("excluded", []):
         ref(loc, "source", loc.data["source"], sources, "source", "data/sources/")
 
-    for loc in records.get("observations", []):
-        d = loc.data
-        ok = ref(loc, "indicator", d["indicator"], indicators, "indicator",
-                 "data/catalog/indicators.yaml")
-        ref(loc, "reporter", d["reporter"], entities, "entity", "data/catalog/entities.yaml")
-        ref(loc, "partner", d["partner"], entities, "entity", "data/catalog/entities.yaml")
-        ref(loc, "source", d["source"], sources, "source", "data/sources/")
-        ref(loc, "project", d["project"], projects, "project", "data/projects/")
-        ref(loc, "event", d["event"], events, "event", "data/events/")
-        ref(loc, "share_of", d["share_of"], entities, "entity", "data/catalog/entities.yaml")
-        if d["reporter"] is None and d["project"] is None:
-            problems.append(loc.at("reporter", "missing-field",
-                                   "an observation needs a reporter (or a project)",
-                                   "reporter is whose statistics or statement it is: CHN, KAZ..."))
-        if not ok:
-            continue
-        ind = indicators[d["indicator"]].data
-        unit = units.get(d["unit"])
-        if unit is None:
-            accepted = sorted(u for u, v in units.items()
-                              if v.data["base"] in [ind["unit"], *ind["also_accepts"]])
-            problems.append(loc.at("unit", "unit", f"unknown unit {d['unit']!r}",
-                                   "use one of: " + ", ".join(accepted)))
-        elif unit.data["base"] not in (ind["unit"], *ind["also_accepts"]):
-            accepted = sorted(u for u, v in units.items()
-                              if v.data["base"] in [ind["unit"], *ind["also_accepts"]])
-            problems.append(loc.at(
-                "unit", "unit",
-                f"unit {d['unit']!r} does not convert to {ind['name']!r} ({ind['unit']})",
-                "use one of: " + ", ".join(accepted)))
-        if d["value"] < 0 and not ind["allow_negative"]:
-            problems.append(loc.at("value", "negative", f"{ind['name']} cannot be negative",
-                                   "a fall is a separate change indicator; check the sign"))
-        if d["qualifier"] == "range":
-            if d["value_max"] is None or d["value_max"] < d["value"]:
-                problems.append(loc.at("value_max", "bad-range",
-                                       "a range needs value_max at least value",
-                                       "write the low end in value and the high in value_max"))
-        elif d["value_max"] is not None:
-            problems.append(loc.at("value_max", "bad-range",
-                                   "value_max is only for qualifier `range`",
-                                   "set qualifier: range or remove value_max"))
 
-
-def _interval(value: float, stated: float, factor: float, qualifier: str,
-              value_max: float | None) -> tuple[float, float]:
-    """What a stated figure allows, in canonical units: rounding for exact figures,
-    ±5 % for approximate ones, a half-line for bounds."""
-    if qualifier in ("at_least", "more_than"):
-        return value, math.inf
-    if qualifier in ("at_most", "less_than"):
-        return -math.inf, value
-    if qualifier == "range" and value_max is not None:
-        return value, value_max * factor
-    if qualifier in ("approximately", "nearly"):
-        lo, hi = sorted((value * 0.95, value * 1.05))
-        return lo, hi
-    exponent = Decimal(repr(stated)).normalize().as_tuple().exponent
-    step = 10.0 ** min(int(exponent), 0) if isinstance(exponent, int) else 1.0
-    half = step / 2 * factor
-    return value - half, value + half
-
-
-def check_duplicates_and_conflicts(records: dict[str, list[Located]], index: dict[str, dict],
-                                   problems: list[Problem]) -> None:
-    by_key: dict[tuple, Located] = {}
-    by_fact: dict[tuple, list[Located]] = defaultdict(list)
-    units = index["units"]
-    for loc in records.get("observations", []):
-        d = loc.data
-        unit = units.get(d["unit"])
-        # A source that states a figure in yuan and in dollars gives two datapoints.
-        base = unit.data["base"] if unit is not None else d["unit"]
-        fact = (d["indicator"], d["reporter"], d["partner"], d["period"], d["project"],
-                d["basis"], d["base_period"], d["share_of"], base)
-        key = (*fact, d["source"])
-        if key in by_key:
-            first = by_key[key]
-            problems.append(loc.at(
-                "source", "duplicate",
-                f"the same datapoint ({d['indicator']}, {d['reporter']}→{d['partner']}, "
-                f"{d['period']}) from {d['source']!r} is already at "
-                f"{first.file}:{first.record.line}",
-                "a source gives a figure once: remove one, or fix the period or indicator"))
-            continue
-        by_key[key] = loc
-        by_fact[fact].append(loc)
-    for locs in by_fact.values():
-        if len(locs) < 2:
-            continue
-        intervals = []
-        for loc in locs:
-            d = loc.data
-            unit = units.get(d["unit"])
-            if unit is None:
-                continue
-            factor = unit.data["factor"]
-            intervals.append((unit.data["base"], loc, _interval(
-                d["value"] * factor, d["value"], factor, d["qualifier"], d["value_max"])))
-        for i, (base_a, a, (lo_a, hi_a)) in enumerate(intervals):
-            for base_b, b, (lo_b, hi_b) in intervals[i + 1:]:
-                if base_a != base_b:
-                    continue
-                if lo_a > hi_b or lo_b > hi_a:
-                    da, db = a.data, b.data
-                    problems.append(b.at(
-                        "value", "conflict",
-                        f"{da['indicator']} {da['reporter']}→{da['partner']} {da['period']}: "
-                        f"{db['source']} gives {db['value']:g} {db['unit']} "
-                        f"({db['qualifier']}), {da['source']} gives {da['value']:g} "
-                        f"{da['unit']} ({da['qualifier']}) at {a.file}:{a.record.line}",
-                        "both are kept and shown; check each against its source",
-                        "warning"))
-
-
-def check_unused_sources(records: dict[str, list[Located]], problems: list[Problem]) -> None:
-    used: set[str] = set()
-    for loc in records.get("observations", []):
-        used.add(loc.data["source"])
+def check_unused_sources(records: dict[str, list[Located]], problems: list[Problem],
+                         used_by_observations: set[str]) -> None:
+    used = set(used_by_observations)
     for loc in records.get("excluded", []):
         used.add(loc.data["source"])
     for loc in records.get("projects", []):
@@ -283,31 +165,21 @@ def check_unused_sources(records: dict[str, list[Located]], problems: list[Probl
                                    "warning"))
 
 
-def check_periods(records: dict[str, list[Located]], problems: list[Problem],
-                  today: date) -> None:
-    for loc in records.get("observations", []):
-        d = loc.data
-        p = parse_period(d["period"])
-        if d["basis"] == "actual" and p.start is not None and p.start > today:
-            problems.append(loc.at("period", "future-date",
-                                   f"an actual figure for {d['period']}, which has not begun",
-                                   "set basis: target, plan or forecast for future periods"))
-
-
 _FIG = re.compile(r"fig\s*(\d+)")
 
 
-def check_figure_coverage(records: dict[str, list[Located]], problems: list[Problem]) -> None:
+def check_figure_coverage(records: dict[str, list[Located]], problems: list[Problem],
+                          cited_by_observations: dict[str, set[int]]) -> None:
     """A source that declares how many figures its report lists must have each one either
     curated (cited by a locator `fig N`) or excluded with a reason."""
     cited: dict[str, set[int]] = defaultdict(set)
+    for source, figures in cited_by_observations.items():
+        cited[source] |= figures
 
     def cite(source: str, locator: str) -> None:
         for m in _FIG.finditer(locator):
             cited[source].add(int(m.group(1)))
 
-    for loc in records.get("observations", []):
-        cite(loc.data["source"], loc.data["locator"])
     for loc in records.get("excluded", []):
         cite(loc.data["source"], loc.data["locator"])
     for loc in records.get("events", []):

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import SECTIONS
+from .obsblock import ObservationBlock
 from .problems import Problem
 from .yamlnodes import REJECTED, locate, parse_yaml, position
 
@@ -35,14 +36,18 @@ class Record:
 
 @dataclass(slots=True)
 class CompiledFile:
+    """One file's valid records (observations as columns, the rest as records) and problems."""
+
     file: str
     sections: dict[str, list[Record]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    observations: ObservationBlock | None = None
 
     def named(self, file: str) -> CompiledFile:
         """This result as the file ``file`` (compiled results are cached by content alone)."""
         return CompiledFile(file, self.sections,
-                            [dataclasses.replace(p, file=file) for p in self.problems])
+                            [dataclasses.replace(p, file=file) for p in self.problems],
+                            self.observations)
 
 
 def _positions(node: Node, prefix: str, out: dict[str, Pos]) -> None:
@@ -244,6 +249,10 @@ def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: No
         # hide a whole file's data (the typo itself is reported above).
         models = [(i, model.model_validate(item)) for i, item in enumerate(items)
                   if i not in bad]
+    if section == "observations":
+        out.observations = ObservationBlock.build(
+            [obj.model_dump() for _, obj in models], [seq.value[i] for i, _ in models])
+        return
     records: list[Record] = []
     for i, obj in models:
         node = seq.value[i]

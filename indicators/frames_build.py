@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .checks import Located
 from .dataset import Dataset
+from .obsblock import ObservationTable
 from .periods import parse_period
 from .problems import Report
 
@@ -35,6 +37,10 @@ def _simple(records: dict[str, list[Located]], section: str, columns: list[str])
     return _frame(rows, columns)
 
 
+_TAIL = ("qualifier", "basis", "source", "locator", "note", "project", "event", "base_period",
+         "share_of")
+
+
 @lru_cache(maxsize=65536)
 def _period_columns(text: str) -> tuple:
     """The observation columns that depend on the period alone, computed once per text."""
@@ -43,50 +49,43 @@ def _period_columns(text: str) -> tuple:
             p.is_partial_year, p.partial_label(), p.year)
 
 
-_AS_STATED = ("indicator", "reporter", "partner", "period")
-_TAIL = ("qualifier", "basis", "source", "locator", "note", "project", "event", "base_period",
-         "share_of")
-
-
-def _observations(good: list[Located], units: dict[str, dict]) -> pd.DataFrame:
-    """The observations frame, built column by column (a dict per row costs more than
-    the data at 100k rows)."""
-    kept = []
-    for loc in good:
-        unit = units.get(loc.record.data["unit"])
-        if unit is not None:
-            kept.append((loc, unit))
-    if not kept:
+def _observations(obs: ObservationTable, units: dict[str, dict]) -> pd.DataFrame:
+    """The observations frame: the good rows in canonical units, built by columns (a dict
+    per row costs more than the data at 100k rows)."""
+    frame = obs.frame
+    factor = frame["unit"].map({k: u["factor"] for k, u in units.items()})
+    keep = (~obs.bad & factor.notna().to_numpy()) if len(obs) else np.zeros(0, bool)
+    if not keep.any():
         return _frame([], OBSERVATION_COLUMNS)
-    datas = [loc.record.data for loc, _ in kept]
-    cols: dict[str, list] = {c: [d[c] for d in datas] for c in _AS_STATED}
-    periods = [_period_columns(p) for p in cols["period"]]
+    rows = np.flatnonzero(keep)
+    kept = frame.iloc[rows].reset_index(drop=True)
+    factor = factor.iloc[rows].to_numpy(dtype=float)
+    cols: dict[str, object] = {c: kept[c] for c in ("indicator", "reporter", "partner", "period")}
+    codes, uniques = pd.factorize(kept["period"])
+    periods = [_period_columns(p) for p in uniques]
     for i, c in enumerate(("period_kind", "period_start", "period_end", "partial",
                            "partial_label", "year")):
-        cols[c] = [p[i] for p in periods]
-    factors = [unit["factor"] for _, unit in kept]
-    stated = [d["value"] for d in datas]
-    cols["value"] = [v * f for v, f in zip(stated, factors, strict=True)]
-    cols["value_max"] = [d["value_max"] * f if d["value_max"] is not None else None
-                         for d, f in zip(datas, factors, strict=True)]
-    cols["unit"] = [unit["base"] for _, unit in kept]
+        cols[c] = pd.Series([p[i] for p in periods]).take(codes).reset_index(drop=True)
+    stated = kept["value"].to_numpy()
+    cols["value"] = stated * factor
+    cols["value_max"] = kept["value_max"].to_numpy() * factor
+    cols["unit"] = kept["unit"].map({k: u["base"] for k, u in units.items()})
     cols["value_as_stated"] = stated
-    cols["unit_as_stated"] = [d["unit"] for d in datas]
+    cols["unit_as_stated"] = kept["unit"]
     for c in _TAIL:
-        cols[c] = [d[c] for d in datas]
-    cols["file"] = [loc.file for loc, _ in kept]
-    cols["line"] = [loc.record.line for loc, _ in kept]
-    observations = pd.DataFrame(cols, columns=OBSERVATION_COLUMNS)
-    observations["value_max"] = observations["value_max"].astype(float)
-    return observations
+        cols[c] = kept[c]
+    cols["file"] = pd.Series(obs.files, dtype="str").take(obs.file_of[rows]).reset_index(
+        drop=True)
+    cols["line"] = obs.lines[rows].astype(np.int64)
+    return pd.DataFrame(cols, columns=OBSERVATION_COLUMNS)
 
 
-def build_frames(records: dict[str, list[Located]], report: Report,
+def build_frames(records: dict[str, list[Located]], obs: ObservationTable, report: Report,
                  today: date | None = None) -> Dataset:
     today = today or date.today()
     units = {loc.data["id"]: loc.data for loc in _good(records, "units")}
 
-    observations = _observations(_good(records, "observations"), units)
+    observations = _observations(obs, units)
 
     project_rows, milestone_rows = [], []
     for loc in _good(records, "projects"):

@@ -10,11 +10,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from . import cache
+from . import cache, obschecks
 from .checks import (
-    check_duplicates_and_conflicts,
     check_figure_coverage,
-    check_periods,
     check_references,
     check_unused_sources,
     gather,
@@ -23,6 +21,7 @@ from .checks import (
 from .compile import CompiledFile, compile_text
 from .dataset import Dataset
 from .frames_build import build_frames
+from .obsblock import ObservationTable
 from .problems import Problem, Report
 
 # The largest curated file is 11 kB; a 2 MB file (about 7,000 records) compiles in a few
@@ -40,16 +39,17 @@ def data_files(path: str | os.PathLike[str]) -> list[Path]:
     return sorted(files)
 
 
-def _display(path: Path) -> str:
+def _display(path: Path, cwd: Path | None = None) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(cwd or Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
-def _read_file(path: Path) -> tuple[str, bytes | None, CompiledFile | None, str]:
+def _read_file(path: Path, cwd: Path | None = None) -> tuple[str, bytes | None,
+                                                             CompiledFile | None, str]:
     """A file's display name, bytes and content digest (or the problem reading it)."""
-    name = _display(path)
+    name = _display(path, cwd)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -68,11 +68,6 @@ def _read_file(path: Path) -> tuple[str, bytes | None, CompiledFile | None, str]
     # Keyed by content alone, so a copied or renamed file is still a cache hit; the
     # file name is stamped on after reading.
     return name, raw, None, cache.key("file", raw)
-
-
-def _compile_file(path: Path) -> tuple[CompiledFile, str]:
-    name, raw, failed, digest = _read_file(path)
-    return _compiled(name, raw, failed, digest), digest
 
 
 def _compiled(name: str, raw: bytes | None, failed: CompiledFile | None,
@@ -112,11 +107,12 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
         report.problems.append(Problem(
             "no-data", f"{path} does not exist", str(path), 0, 0,
             hint="pass the folder that holds the data files, e.g. `data`"))
-        return build_frames({}, report), report
+        return build_frames({}, ObservationTable.concat([]), report), report
     files = data_files(root)
     # Hash every file first: when the whole dataset is in the cache, that is all the work
     # (no per-file entry is read).
-    read = [_read_file(f) for f in files]
+    cwd = Path.cwd().resolve()
+    read = [_read_file(f, cwd) for f in files]
     digests = [digest for _, _, _, digest in read]
     fingerprint = hashlib.sha256("\n".join(
         [cache.CODE_VERSION, today.isoformat(), *(str(f) for f in files), *digests]
@@ -129,15 +125,19 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     for cf in compiled:
         report.extend(cf.problems)
     records = gather(compiled)
+    obs = ObservationTable.concat([(cf.file, cf.observations) for cf in compiled
+                                   if cf.observations is not None])
+    del compiled
     problems: list[Problem] = []
     index = unique_ids(records, problems)
     check_references(records, index, problems, today)
-    check_duplicates_and_conflicts(records, index, problems)
-    check_unused_sources(records, problems)
-    check_periods(records, problems, today)
-    check_figure_coverage(records, problems)
+    obschecks.check_references(obs, index, problems)
+    obschecks.check_duplicates_and_conflicts(obs, index, problems)
+    check_unused_sources(records, problems, obschecks.sources_used(obs))
+    obschecks.check_periods(obs, problems, today)
+    check_figure_coverage(records, problems, obschecks.figures_cited(obs))
     report.extend(problems)
-    dataset = build_frames(records, report)
+    dataset = build_frames(records, obs, report)
     dataset.fingerprint = fingerprint
     if not files:
         report.problems.append(Problem("no-data", f"no .yaml files under {path}", str(path), 0, 0,

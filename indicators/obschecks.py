@@ -1,0 +1,252 @@
+"""The checks across files for observations, on whole columns.
+
+Each check gives the same problems, in the same order, as a loop over records would: a
+problem belongs to a row, and rows keep file order. Only the rows that have a problem are
+turned into Python values, to word the message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .obsblock import ObservationTable
+from .periods import parse_period
+from .problems import Problem
+
+_CATALOG = "data/catalog/entities.yaml"
+# (field, id section, what it names, where to register it), in the order they are reported.
+_REFERENCES = (
+    ("indicator", "indicators", "indicator", "data/catalog/indicators.yaml"),
+    ("reporter", "entities", "entity", _CATALOG),
+    ("partner", "entities", "entity", _CATALOG),
+    ("source", "sources", "source", "data/sources/"),
+    ("project", "projects", "project", "data/projects/"),
+    ("event", "events", "event", "data/events/"),
+    ("share_of", "entities", "entity", _CATALOG),
+)
+_FACT = ("indicator", "reporter", "partner", "period", "project", "basis", "base_period",
+         "share_of", "base")
+
+
+def group_ids(columns: list[pd.Series | np.ndarray]) -> np.ndarray:
+    """One id per distinct combination of values (missing values are equal), numbered in
+    order of first appearance."""
+    n = len(columns[0]) if columns else 0
+    ids = np.zeros(n, dtype=np.int64)
+    for col in columns:
+        codes, _ = pd.factorize(col, use_na_sentinel=False)
+        ids = ids * (int(codes.max()) + 1 if n else 1) + codes
+        ids, _ = pd.factorize(ids)  # keeps the ids below n, so the product never overflows
+    return ids.astype(np.int64, copy=False)
+
+
+def _lookup(column: pd.Series, table: dict[str, Any], default: Any) -> np.ndarray:
+    """``table[value]`` per row, computed once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    values = np.empty(len(uniques), dtype=object)  # filled, not built: values may be dicts
+    for i, u in enumerate(uniques):
+        values[i] = table.get(u, default) if isinstance(u, str) else default
+    return values[codes]
+
+
+def _accepted(ind: dict[str, Any], units: dict[str, Any]) -> list[str]:
+    return sorted(u for u, v in units.items()
+                  if v.data["base"] in [ind["unit"], *ind["also_accepts"]])
+
+
+def check_references(obs: ObservationTable, index: dict[str, dict],
+                     problems: list[Problem]) -> None:
+    """References, units, signs and ranges of each observation."""
+    if not len(obs):
+        return
+    frame = obs.frame
+    found: list[tuple[int, int, Problem]] = []
+    known_indicator = np.ones(len(obs), dtype=bool)
+    for seq, (column, section, what, where) in enumerate(_REFERENCES):
+        values = frame[column]
+        unknown = (values.notna() & ~values.isin(list(index[section]))).to_numpy()
+        if column == "indicator":
+            known_indicator = ~unknown
+        for row in np.flatnonzero(unknown):
+            found.append((row, seq, obs.at(row, column, "unknown-reference",
+                                           f"unknown {what} {frame[column].iat[row]!r}",
+                                           f"register it in {where} first, or fix the spelling")))
+    orphan = (frame["reporter"].isna() & frame["project"].isna()).to_numpy()
+    for row in np.flatnonzero(orphan):
+        found.append((row, 7, obs.at(
+            row, "reporter", "missing-field", "an observation needs a reporter (or a project)",
+            "reporter is whose statistics or statement it is: CHN, KAZ...")))
+
+    units, indicators = index["units"], index["indicators"]
+    ind = _lookup(frame["indicator"], {k: v.data for k, v in indicators.items()}, None)
+    base = _lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
+    pair = group_ids([frame["indicator"], frame["unit"]])
+    first = np.unique(pair, return_index=True)[1]
+    converts = np.array([ind[r] is None or base[r] is None
+                         or base[r] in (ind[r]["unit"], *ind[r]["also_accepts"])
+                         for r in first], dtype=bool)[pair]
+    unit_unknown = known_indicator & np.array([b is None for b in base], dtype=bool)
+    for row in np.flatnonzero(unit_unknown):
+        found.append((row, 8, obs.at(row, "unit", "unit",
+                                     f"unknown unit {frame['unit'].iat[row]!r}",
+                                     "use one of: " + ", ".join(_accepted(ind[row], units)))))
+    for row in np.flatnonzero(known_indicator & ~unit_unknown & ~converts):
+        d = ind[row]
+        found.append((row, 8, obs.at(
+            row, "unit", "unit",
+            f"unit {frame['unit'].iat[row]!r} does not convert to {d['name']!r} ({d['unit']})",
+            "use one of: " + ", ".join(_accepted(d, units)))))
+    value = frame["value"].to_numpy()
+    allow = np.array([d is not None and d["allow_negative"] for d in ind], dtype=bool)
+    for row in np.flatnonzero(known_indicator & (value < 0) & ~allow):
+        found.append((row, 9, obs.at(row, "value", "negative",
+                                     f"{ind[row]['name']} cannot be negative",
+                                     "a fall is a separate change indicator; check the sign")))
+    value_max = frame["value_max"].to_numpy()
+    is_range = (frame["qualifier"] == "range").to_numpy()
+    has_max = ~np.isnan(value_max)
+    with np.errstate(invalid="ignore"):
+        low_max = has_max & (value_max < value)
+    for row in np.flatnonzero(known_indicator & is_range & (~has_max | low_max)):
+        found.append((row, 10, obs.at(row, "value_max", "bad-range",
+                                      "a range needs value_max at least value",
+                                      "write the low end in value and the high in value_max")))
+    for row in np.flatnonzero(known_indicator & ~is_range & has_max):
+        found.append((row, 10, obs.at(row, "value_max", "bad-range",
+                                      "value_max is only for qualifier `range`",
+                                      "set qualifier: range or remove value_max")))
+    found.sort(key=lambda item: (item[0], item[1]))
+    problems.extend(p for _, _, p in found)
+
+
+@lru_cache(maxsize=262144)
+def _half_step(stated: float) -> float:
+    """Half the rounding step of a figure as written: 94.8 allows ±0.05, 30 ±0.5."""
+    exponent = Decimal(repr(stated)).normalize().as_tuple().exponent
+    step = 10.0 ** min(int(exponent), 0) if isinstance(exponent, int) else 1.0
+    return step / 2
+
+
+def intervals(stated: np.ndarray, factor: np.ndarray, qualifier: np.ndarray,
+              value_max: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What each stated figure allows, in canonical units: rounding for exact figures,
+    ±5 % for approximate ones, a half-line for bounds."""
+    value = stated * factor
+    half = np.array([_half_step(float(s)) for s in stated], dtype=float) * factor
+    lo, hi = value - half, value + half
+    approx = np.isin(qualifier, ("approximately", "nearly"))
+    a, b = value * 0.95, value * 1.05
+    lo = np.where(approx, np.minimum(a, b), lo)
+    hi = np.where(approx, np.maximum(a, b), hi)
+    ranged = (qualifier == "range") & ~np.isnan(value_max)
+    lo = np.where(ranged, value, lo)
+    hi = np.where(ranged, value_max * factor, hi)
+    upper = np.isin(qualifier, ("at_most", "less_than"))
+    lo = np.where(upper, -math.inf, lo)
+    hi = np.where(upper, value, hi)
+    lower = np.isin(qualifier, ("at_least", "more_than"))
+    lo = np.where(lower, value, lo)
+    hi = np.where(lower, math.inf, hi)
+    return lo, hi
+
+
+def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict],
+                                   problems: list[Problem]) -> None:
+    """A second copy of a datapoint from the same source is an error; figures for the
+    same fact from different sources that cannot both be true are a warning."""
+    if not len(obs):
+        return
+    frame = obs.frame
+    units = index["units"]
+    unit_base = _lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
+    known_unit = np.array([b is not None for b in unit_base], dtype=bool)
+    # A source that states a figure in yuan and in dollars gives two datapoints.
+    base = np.where(known_unit, unit_base, frame["unit"].to_numpy(dtype=object))
+    columns = [frame[c] for c in _FACT[:-1]] + [base]
+    fact = group_ids(columns)
+    key = group_ids([fact, frame["source"]])
+    first = np.unique(key, return_index=True)[1]
+    duplicate = first[key] != np.arange(len(obs))
+    for row in np.flatnonzero(duplicate):
+        d = obs.rows([row])[0]
+        problems.append(obs.at(
+            row, "source", "duplicate",
+            f"the same datapoint ({d['indicator']}, {d['reporter']}→{d['partner']}, "
+            f"{d['period']}) from {d['source']!r} is already at {obs.where(first[key[row]])}",
+            "a source gives a figure once: remove one, or fix the period or indicator"))
+
+    # Pairs (a, b) of the same fact, a before b, ordered by fact then a then b.
+    candidate = np.flatnonzero(~duplicate & known_unit)
+    sizes = np.bincount(fact[candidate], minlength=int(fact.max()) + 1)
+    rows = candidate[sizes[fact[candidate]] >= 2]
+    if not len(rows):
+        return
+    rows = rows[np.lexsort((rows, fact[rows]))]
+    factor = _lookup(frame["unit"], {k: v.data["factor"] for k, v in units.items()}, 1.0)
+    lo, hi = intervals(frame["value"].to_numpy()[rows], factor[rows].astype(float),
+                       frame["qualifier"].to_numpy(dtype=object)[rows],
+                       frame["value_max"].to_numpy()[rows])
+    groups = fact[rows]
+    pairs_a, pairs_b = [], []
+    for k in range(1, int(sizes.max())):
+        i = np.flatnonzero(groups[:-k] == groups[k:])
+        apart = (lo[i] > hi[i + k]) | (lo[i + k] > hi[i])
+        pairs_a.append(i[apart])
+        pairs_b.append(i[apart] + k)
+    a, b = np.concatenate(pairs_a), np.concatenate(pairs_b)
+    order = np.lexsort((b, a, groups[a]))
+    a, b = rows[a[order]], rows[b[order]]
+    values = obs.rows(np.concatenate([a, b]))
+    for n, (ra, rb) in enumerate(zip(a, b, strict=True)):
+        da, db = values[n], values[len(a) + n]
+        problems.append(obs.at(
+            rb, "value", "conflict",
+            f"{da['indicator']} {da['reporter']}→{da['partner']} {da['period']}: "
+            f"{db['source']} gives {db['value']:g} {db['unit']} ({db['qualifier']}), "
+            f"{da['source']} gives {da['value']:g} {da['unit']} ({da['qualifier']}) at "
+            f"{obs.where(ra)}",
+            "both are kept and shown; check each against its source", "warning"))
+
+
+def check_periods(obs: ObservationTable, problems: list[Problem], today: date) -> None:
+    """An actual figure for a period that has not begun is a mistake in basis or period."""
+    if not len(obs):
+        return
+    frame = obs.frame
+    codes, uniques = pd.factorize(frame["period"])
+    future = np.array([(p := parse_period(u)).start is not None and p.start > today
+                       for u in uniques], dtype=bool)
+    for row in np.flatnonzero(future[codes] & (frame["basis"] == "actual").to_numpy()):
+        problems.append(obs.at(
+            row, "period", "future-date",
+            f"an actual figure for {frame['period'].iat[row]}, which has not begun",
+            "set basis: target, plan or forecast for future periods"))
+
+
+def sources_used(obs: ObservationTable) -> set[str]:
+    return set(obs.frame["source"].dropna().unique()) if len(obs) else set()
+
+
+_FIG = re.compile(r"fig\s*(\d+)")
+
+
+def figures_cited(obs: ObservationTable) -> dict[str, set[int]]:
+    """The figure numbers (locator ``fig N``) each source's observations cite."""
+    cited: dict[str, set[int]] = {}
+    if not len(obs):
+        return cited
+    # Many datapoints share a locator: each distinct (source, locator) is read once.
+    pairs = obs.table.select(["source", "locator"]).group_by(["source", "locator"]).aggregate([])
+    for source, locator in zip(pairs.column("source").to_pylist(),
+                               pairs.column("locator").to_pylist(), strict=True):
+        for m in _FIG.finditer(locator):
+            cited.setdefault(source, set()).add(int(m.group(1)))
+    return cited
