@@ -62,8 +62,8 @@ def read(kind: str, digest: str) -> Any | None:
         return None
     if not blob.startswith(_MAGIC):
         return None
-    body = blob[len(_MAGIC):]
-    checksum, body = body[:32], body[32:]
+    view = memoryview(blob)  # slices of a view share the bytes: no copy of a large entry
+    checksum, body = view[len(_MAGIC):len(_MAGIC) + 32], view[len(_MAGIC) + 32:]
     if hashlib.sha256(body).digest() != checksum:
         return None  # truncated or corrupted: rebuild
     try:
@@ -80,10 +80,13 @@ def write(kind: str, digest: str, value: Any) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        blob = _MAGIC + hashlib.sha256(body).digest() + body
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            # Written in parts: a dataset entry is tens of MB, and one joined blob would
+            # hold a second copy of it in memory.
+            fh.write(_MAGIC)
+            fh.write(hashlib.sha256(body).digest())
+            fh.write(body)
         os.replace(tmp, folder / digest)
     except OSError:
         return  # a read-only or full disk only costs speed
