@@ -11,6 +11,7 @@ import pandas as pd
 from .checks import Located
 from .dataset import Dataset
 from .obsblock import ObservationTable
+from .obschecks import lookup
 from .periods import parse_period
 from .problems import Report
 
@@ -53,23 +54,24 @@ def _observations(obs: ObservationTable, units: dict[str, dict]) -> pd.DataFrame
     """The observations frame: the good rows in canonical units, built by columns (a dict
     per row costs more than the data at 100k rows)."""
     frame = obs.frame
-    factor = frame["unit"].map({k: u["factor"] for k, u in units.items()})
-    keep = (~obs.bad & factor.notna().to_numpy()) if len(obs) else np.zeros(0, bool)
+    factor = lookup(frame["unit"], {k: u["factor"] for k, u in units.items()}, None)
+    base = lookup(frame["unit"], {k: u["base"] for k, u in units.items()}, None)
+    keep = ~obs.bad & np.array([f is not None for f in factor], dtype=bool)
     if not keep.any():
         return _frame([], OBSERVATION_COLUMNS)
     rows = np.flatnonzero(keep)
     kept = frame.iloc[rows].reset_index(drop=True)
-    factor = factor.iloc[rows].to_numpy(dtype=float)
+    factor = factor[rows].astype(float)
     cols: dict[str, object] = {c: kept[c] for c in ("indicator", "reporter", "partner", "period")}
     codes, uniques = pd.factorize(kept["period"])
-    periods = [_period_columns(p) for p in uniques]
+    periods = [_period_columns(p) for p in uniques.tolist()]
     for i, c in enumerate(("period_kind", "period_start", "period_end", "partial",
                            "partial_label", "year")):
         cols[c] = pd.Series([p[i] for p in periods]).take(codes).reset_index(drop=True)
     stated = kept["value"].to_numpy()
     cols["value"] = stated * factor
     cols["value_max"] = kept["value_max"].to_numpy() * factor
-    cols["unit"] = kept["unit"].map({k: u["base"] for k, u in units.items()})
+    cols["unit"] = pd.Series(base[rows], dtype="str")
     cols["value_as_stated"] = stated
     cols["unit_as_stated"] = kept["unit"]
     for c in _TAIL:

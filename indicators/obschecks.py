@@ -48,11 +48,11 @@ def group_ids(columns: list[pd.Series | np.ndarray]) -> np.ndarray:
     return ids.astype(np.int64, copy=False)
 
 
-def _lookup(column: pd.Series, table: dict[str, Any], default: Any) -> np.ndarray:
+def lookup(column: pd.Series, table: dict[str, Any], default: Any) -> np.ndarray:
     """``table[value]`` per row, computed once per distinct value."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     values = np.empty(len(uniques), dtype=object)  # filled, not built: values may be dicts
-    for i, u in enumerate(uniques):
+    for i, u in enumerate(uniques.tolist()):
         values[i] = table.get(u, default) if isinstance(u, str) else default
     return values[codes]
 
@@ -86,8 +86,8 @@ def check_references(obs: ObservationTable, index: dict[str, dict],
             "reporter is whose statistics or statement it is: CHN, KAZ...")))
 
     units, indicators = index["units"], index["indicators"]
-    ind = _lookup(frame["indicator"], {k: v.data for k, v in indicators.items()}, None)
-    base = _lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
+    ind = lookup(frame["indicator"], {k: v.data for k, v in indicators.items()}, None)
+    base = lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
     pair = group_ids([frame["indicator"], frame["unit"]])
     first = np.unique(pair, return_index=True)[1]
     converts = np.array([ind[r] is None or base[r] is None
@@ -140,7 +140,8 @@ def intervals(stated: np.ndarray, factor: np.ndarray, qualifier: np.ndarray,
     """What each stated figure allows, in canonical units: rounding for exact figures,
     ±5 % for approximate ones, a half-line for bounds."""
     value = stated * factor
-    half = np.array([_half_step(float(s)) for s in stated], dtype=float) * factor
+    distinct, inverse = np.unique(stated, return_inverse=True)
+    half = np.array([_half_step(s) for s in distinct.tolist()], dtype=float)[inverse] * factor
     lo, hi = value - half, value + half
     approx = np.isin(qualifier, ("approximately", "nearly"))
     a, b = value * 0.95, value * 1.05
@@ -166,7 +167,7 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
         return
     frame = obs.frame
     units = index["units"]
-    unit_base = _lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
+    unit_base = lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
     known_unit = np.array([b is not None for b in unit_base], dtype=bool)
     # A source that states a figure in yuan and in dollars gives two datapoints.
     base = np.where(known_unit, unit_base, frame["unit"].to_numpy(dtype=object))
@@ -175,12 +176,15 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
     key = group_ids([fact, frame["source"]])
     first = np.unique(key, return_index=True)[1]
     duplicate = first[key] != np.arange(len(obs))
-    for row in np.flatnonzero(duplicate):
-        d = obs.rows([row])[0]
-        problems.append(obs.at(
-            row, "source", "duplicate",
-            f"the same datapoint ({d['indicator']}, {d['reporter']}→{d['partner']}, "
-            f"{d['period']}) from {d['source']!r} is already at {obs.where(first[key[row]])}",
+    dup_rows = np.flatnonzero(duplicate)
+    if len(dup_rows):
+        d = obs.columns(dup_rows, ("indicator", "reporter", "partner", "period", "source"))
+        problems.extend(obs.problems(
+            dup_rows, "source", "duplicate",
+            [f"the same datapoint ({ind}, {rep}→{par}, {per}) from {src!r} is already at {w}"
+             for ind, rep, par, per, src, w in zip(
+                 d["indicator"], d["reporter"], d["partner"], d["period"], d["source"],
+                 obs.where(first[key[dup_rows]]), strict=True)],
             "a source gives a figure once: remove one, or fix the period or indicator"))
 
     # Pairs (a, b) of the same fact, a before b, ordered by fact then a then b.
@@ -190,7 +194,7 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
     if not len(rows):
         return
     rows = rows[np.lexsort((rows, fact[rows]))]
-    factor = _lookup(frame["unit"], {k: v.data["factor"] for k, v in units.items()}, 1.0)
+    factor = lookup(frame["unit"], {k: v.data["factor"] for k, v in units.items()}, 1.0)
     lo, hi = intervals(frame["value"].to_numpy()[rows], factor[rows].astype(float),
                        frame["qualifier"].to_numpy(dtype=object)[rows],
                        frame["value_max"].to_numpy()[rows])
@@ -204,16 +208,19 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
     a, b = np.concatenate(pairs_a), np.concatenate(pairs_b)
     order = np.lexsort((b, a, groups[a]))
     a, b = rows[a[order]], rows[b[order]]
-    values = obs.rows(np.concatenate([a, b]))
-    for n, (ra, rb) in enumerate(zip(a, b, strict=True)):
-        da, db = values[n], values[len(a) + n]
-        problems.append(obs.at(
-            rb, "value", "conflict",
-            f"{da['indicator']} {da['reporter']}→{da['partner']} {da['period']}: "
-            f"{db['source']} gives {db['value']:g} {db['unit']} ({db['qualifier']}), "
-            f"{da['source']} gives {da['value']:g} {da['unit']} ({da['qualifier']}) at "
-            f"{obs.where(ra)}",
-            "both are kept and shown; check each against its source", "warning"))
+    names = ("indicator", "reporter", "partner", "period", "source", "value", "unit",
+             "qualifier")
+    da, db = obs.columns(a, names), obs.columns(b, names)
+    messages = [
+        f"{ind} {rep}→{par} {per}: {src_b} gives {val_b:g} {unit_b} ({q_b}), "
+        f"{src_a} gives {val_a:g} {unit_a} ({q_a}) at {w}"
+        for ind, rep, par, per, src_a, val_a, unit_a, q_a, src_b, val_b, unit_b, q_b, w in zip(
+            da["indicator"], da["reporter"], da["partner"], da["period"], da["source"],
+            da["value"], da["unit"], da["qualifier"], db["source"], db["value"], db["unit"],
+            db["qualifier"], obs.where(a), strict=True)]
+    problems.extend(obs.problems(b, "value", "conflict", messages,
+                                 "both are kept and shown; check each against its source",
+                                 "warning"))
 
 
 def check_periods(obs: ObservationTable, problems: list[Problem], today: date) -> None:
@@ -223,7 +230,7 @@ def check_periods(obs: ObservationTable, problems: list[Problem], today: date) -
     frame = obs.frame
     codes, uniques = pd.factorize(frame["period"])
     future = np.array([(p := parse_period(u)).start is not None and p.start > today
-                       for u in uniques], dtype=bool)
+                       for u in uniques.tolist()], dtype=bool)
     for row in np.flatnonzero(future[codes] & (frame["basis"] == "actual").to_numpy()):
         problems.append(obs.at(
             row, "period", "future-date",
@@ -238,15 +245,27 @@ def sources_used(obs: ObservationTable) -> set[str]:
 _FIG = re.compile(r"fig\s*(\d+)")
 
 
+@lru_cache(maxsize=65536)
+def _figures(locator: str) -> tuple[int, ...]:
+    return tuple(int(m.group(1)) for m in _FIG.finditer(locator))
+
+
 def figures_cited(obs: ObservationTable) -> dict[str, set[int]]:
     """The figure numbers (locator ``fig N``) each source's observations cite."""
     cited: dict[str, set[int]] = {}
     if not len(obs):
         return cited
-    # Many datapoints share a locator: each distinct (source, locator) is read once.
-    pairs = obs.table.select(["source", "locator"]).group_by(["source", "locator"]).aggregate([])
-    for source, locator in zip(pairs.column("source").to_pylist(),
-                               pairs.column("locator").to_pylist(), strict=True):
-        for m in _FIG.finditer(locator):
-            cited.setdefault(source, set()).add(int(m.group(1)))
+    frame = obs.frame
+    # Locators repeat (`fig 3`) but pair with many sources: each distinct locator is read
+    # once, and the (source, figure) pairs are joined on whole columns.
+    loc_codes, locators = pd.factorize(frame["locator"])
+    src_codes, source_index = pd.factorize(frame["source"])
+    sources = source_index.tolist()
+    figs = [(code, n) for code, text in enumerate(locators.tolist()) for n in _figures(text)]
+    if not figs:
+        return cited
+    cites = pd.DataFrame({"loc": loc_codes, "src": src_codes}).drop_duplicates().merge(
+        pd.DataFrame(figs, columns=["loc", "fig"]), on="loc")[["src", "fig"]].drop_duplicates()
+    for src, fig in zip(cites["src"].tolist(), cites["fig"].tolist(), strict=True):
+        cited.setdefault(sources[src], set()).add(fig)
     return cited
