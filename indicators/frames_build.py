@@ -7,11 +7,11 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .checks import Located
 from .dataset import Dataset
 from .obsblock import ObservationTable
-from .obschecks import lookup
 from .periods import parse_period
 from .problems import Report
 
@@ -53,14 +53,13 @@ def _period_columns(text: str) -> tuple:
 def _observations(obs: ObservationTable, units: dict[str, dict]) -> pd.DataFrame:
     """The observations frame: the good rows in canonical units, built by columns (a dict
     per row costs more than the data at 100k rows)."""
-    frame = obs.frame
-    factor = lookup(frame["unit"], {k: u["factor"] for k, u in units.items()}, None)
-    base = lookup(frame["unit"], {k: u["base"] for k, u in units.items()}, None)
+    factor = obs.lookup("unit", {k: u["factor"] for k, u in units.items()})
+    base = obs.lookup("unit", {k: u["base"] for k, u in units.items()})
     keep = ~obs.bad & np.array([f is not None for f in factor], dtype=bool)
     if not keep.any():
         return _frame([], OBSERVATION_COLUMNS)
     rows = np.flatnonzero(keep)
-    kept = frame.iloc[rows].reset_index(drop=True)
+    kept = (obs.table if len(rows) == len(obs) else obs.table.take(pa.array(rows))).to_pandas()
     factor = factor[rows].astype(float)
     cols: dict[str, object] = {c: kept[c] for c in ("indicator", "reporter", "partner", "period")}
     codes, uniques = pd.factorize(kept["period"])

@@ -39,17 +39,21 @@ def data_files(path: str | os.PathLike[str]) -> list[Path]:
     return sorted(files)
 
 
-def _display(path: Path, cwd: Path | None = None) -> str:
-    try:
-        return str(path.resolve().relative_to(cwd or Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def _display_names(root: Path, files: list[Path]) -> list[str]:
+    """Each file's name as shown in problems: relative to the working folder when it is
+    inside it. The root is resolved once, not each of thousands of files."""
+    cwd, base = Path.cwd().resolve(), root.resolve()
+    names = []
+    for f in files:
+        try:
+            names.append(str((base / f.relative_to(root)).relative_to(cwd)))
+        except ValueError:
+            names.append(str(f))
+    return names
 
 
-def _read_file(path: Path, cwd: Path | None = None) -> tuple[str, bytes | None,
-                                                             CompiledFile | None, str]:
+def _read_file(path: Path, name: str) -> tuple[str, bytes | None, CompiledFile | None, str]:
     """A file's display name, bytes and content digest (or the problem reading it)."""
-    name = _display(path, cwd)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -111,8 +115,8 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     files = data_files(root)
     # Hash every file first: when the whole dataset is in the cache, that is all the work
     # (no per-file entry is read).
-    cwd = Path.cwd().resolve()
-    read = [_read_file(f, cwd) for f in files]
+    read = [_read_file(f, name) for f, name in zip(files, _display_names(root, files),
+                                                   strict=True)]
     digests = [digest for _, _, _, digest in read]
     fingerprint = hashlib.sha256("\n".join(
         [cache.CODE_VERSION, today.isoformat(), *(str(f) for f in files), *digests]

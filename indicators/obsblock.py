@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .model import Observation
@@ -81,10 +81,37 @@ class ObservationTable:
     lines: np.ndarray
     pos: np.ndarray
     bad: np.ndarray = field(init=False)
-    _frame: pd.DataFrame | None = field(init=False, default=None)
+    _codes: dict[str, tuple[np.ndarray, list[Any]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.bad = np.zeros(self.table.num_rows, dtype=bool)
+
+    def codes(self, name: str) -> tuple[np.ndarray, list[Any]]:
+        """A column as codes into its distinct values (first appearance first; ``None`` is a
+        value too). Made once per column: most checks need only the distinct values."""
+        if name not in self._codes:
+            column = self.table.column(name)
+            if self.table.num_rows == 0:
+                self._codes[name] = np.zeros(0, np.int64), []
+            else:
+                encoded = pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
+                self._codes[name] = (encoded.indices.to_numpy(zero_copy_only=False)
+                                     .astype(np.int64), encoded.dictionary.to_pylist())
+        return self._codes[name]
+
+    def lookup(self, name: str, table: dict[Any, Any], default: Any = None) -> np.ndarray:
+        """``table[value]`` for each row's value of column ``name``, looked up once per
+        distinct value."""
+        codes, distinct = self.codes(name)
+        values = np.empty(len(distinct), dtype=object)  # filled, not built: values may be dicts
+        for i, u in enumerate(distinct):
+            values[i] = table.get(u, default) if u is not None else default
+        return values[codes]
+
+    def matches(self, name: str, test: Any) -> np.ndarray:
+        """``test(value)`` for each row, called once per distinct value."""
+        codes, distinct = self.codes(name)
+        return np.array([bool(test(u)) for u in distinct], dtype=bool)[codes]
 
     @classmethod
     def concat(cls, blocks: Sequence[tuple[str, ObservationBlock]]) -> ObservationTable:
@@ -101,13 +128,6 @@ class ObservationTable:
 
     def __len__(self) -> int:
         return self.table.num_rows
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The table as pandas (strings stay in Arrow), made once for the vectorised checks."""
-        if self._frame is None:
-            self._frame = self.table.to_pandas()
-        return self._frame
 
     def file(self, row: int) -> str:
         return self.files[self.file_of[row]]

@@ -36,25 +36,14 @@ _FACT = ("indicator", "reporter", "partner", "period", "project", "basis", "base
          "share_of", "base")
 
 
-def group_ids(columns: list[pd.Series | np.ndarray]) -> np.ndarray:
-    """One id per distinct combination of values (missing values are equal), numbered in
-    order of first appearance."""
+def group_ids(columns: list[np.ndarray]) -> np.ndarray:
+    """One id per distinct combination of codes, numbered in order of first appearance."""
     n = len(columns[0]) if columns else 0
     ids = np.zeros(n, dtype=np.int64)
-    for col in columns:
-        codes, _ = pd.factorize(col, use_na_sentinel=False)
+    for codes in columns:
         ids = ids * (int(codes.max()) + 1 if n else 1) + codes
         ids, _ = pd.factorize(ids)  # keeps the ids below n, so the product never overflows
     return ids.astype(np.int64, copy=False)
-
-
-def lookup(column: pd.Series, table: dict[str, Any], default: Any) -> np.ndarray:
-    """``table[value]`` per row, computed once per distinct value."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    values = np.empty(len(uniques), dtype=object)  # filled, not built: values may be dicts
-    for i, u in enumerate(uniques.tolist()):
-        values[i] = table.get(u, default) if isinstance(u, str) else default
-    return values[codes]
 
 
 def _accepted(ind: dict[str, Any], units: dict[str, Any]) -> list[str]:
@@ -67,51 +56,55 @@ def check_references(obs: ObservationTable, index: dict[str, dict],
     """References, units, signs and ranges of each observation."""
     if not len(obs):
         return
-    frame = obs.frame
+    def text(column: str, row: int) -> Any:
+        return obs.table.column(column)[row].as_py()
+
     found: list[tuple[int, int, Problem]] = []
     known_indicator = np.ones(len(obs), dtype=bool)
     for seq, (column, section, what, where) in enumerate(_REFERENCES):
-        values = frame[column]
-        unknown = (values.notna() & ~values.isin(list(index[section]))).to_numpy()
+        table = index[section]
+        unknown = obs.matches(column, lambda v, table=table: v is not None and v not in table)
         if column == "indicator":
             known_indicator = ~unknown
         for row in np.flatnonzero(unknown):
             found.append((row, seq, obs.at(row, column, "unknown-reference",
-                                           f"unknown {what} {frame[column].iat[row]!r}",
+                                           f"unknown {what} {text(column, row)!r}",
                                            f"register it in {where} first, or fix the spelling")))
-    orphan = (frame["reporter"].isna() & frame["project"].isna()).to_numpy()
+    orphan = obs.matches("reporter", lambda v: v is None) & obs.matches(
+        "project", lambda v: v is None)
     for row in np.flatnonzero(orphan):
         found.append((row, 7, obs.at(
             row, "reporter", "missing-field", "an observation needs a reporter (or a project)",
             "reporter is whose statistics or statement it is: CHN, KAZ...")))
 
     units, indicators = index["units"], index["indicators"]
-    ind = lookup(frame["indicator"], {k: v.data for k, v in indicators.items()}, None)
-    base = lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
-    pair = group_ids([frame["indicator"], frame["unit"]])
+    ind = obs.lookup("indicator", {k: v.data for k, v in indicators.items()})
+    base = obs.lookup("unit", {k: v.data["base"] for k, v in units.items()})
+    pair = group_ids([obs.codes("indicator")[0], obs.codes("unit")[0]])
     first = np.unique(pair, return_index=True)[1]
     converts = np.array([ind[r] is None or base[r] is None
                          or base[r] in (ind[r]["unit"], *ind[r]["also_accepts"])
                          for r in first], dtype=bool)[pair]
-    unit_unknown = known_indicator & np.array([b is None for b in base], dtype=bool)
+    unit_unknown = known_indicator & obs.matches("unit", lambda v: v not in units)
     for row in np.flatnonzero(unit_unknown):
         found.append((row, 8, obs.at(row, "unit", "unit",
-                                     f"unknown unit {frame['unit'].iat[row]!r}",
+                                     f"unknown unit {text('unit', row)!r}",
                                      "use one of: " + ", ".join(_accepted(ind[row], units)))))
     for row in np.flatnonzero(known_indicator & ~unit_unknown & ~converts):
         d = ind[row]
         found.append((row, 8, obs.at(
             row, "unit", "unit",
-            f"unit {frame['unit'].iat[row]!r} does not convert to {d['name']!r} ({d['unit']})",
+            f"unit {text('unit', row)!r} does not convert to {d['name']!r} ({d['unit']})",
             "use one of: " + ", ".join(_accepted(d, units)))))
-    value = frame["value"].to_numpy()
-    allow = np.array([d is not None and d["allow_negative"] for d in ind], dtype=bool)
+    value = obs.table.column("value").to_numpy()
+    allow = obs.matches("indicator", lambda v: v in indicators
+                        and indicators[v].data["allow_negative"])
     for row in np.flatnonzero(known_indicator & (value < 0) & ~allow):
         found.append((row, 9, obs.at(row, "value", "negative",
                                      f"{ind[row]['name']} cannot be negative",
                                      "a fall is a separate change indicator; check the sign")))
-    value_max = frame["value_max"].to_numpy()
-    is_range = (frame["qualifier"] == "range").to_numpy()
+    value_max = obs.table.column("value_max").to_numpy()
+    is_range = obs.matches("qualifier", lambda v: v == "range")
     has_max = ~np.isnan(value_max)
     with np.errstate(invalid="ignore"):
         low_max = has_max & (value_max < value)
@@ -165,15 +158,16 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
     same fact from different sources that cannot both be true are a warning."""
     if not len(obs):
         return
-    frame = obs.frame
     units = index["units"]
-    unit_base = lookup(frame["unit"], {k: v.data["base"] for k, v in units.items()}, None)
-    known_unit = np.array([b is not None for b in unit_base], dtype=bool)
-    # A source that states a figure in yuan and in dollars gives two datapoints.
-    base = np.where(known_unit, unit_base, frame["unit"].to_numpy(dtype=object))
-    columns = [frame[c] for c in _FACT[:-1]] + [base]
-    fact = group_ids(columns)
-    key = group_ids([fact, frame["source"]])
+    # A source that states a figure in yuan and in dollars gives two datapoints: the fact
+    # is in the unit's base, or in the unit as written when the unit is unknown.
+    unit_codes, unit_names = obs.codes("unit")
+    base_names = [units[u].data["base"] if u in units else ("?", u) for u in unit_names]
+    base = pd.factorize(np.array(base_names, dtype=object))[0][unit_codes] if len(obs) else \
+        unit_codes
+    known_unit = obs.matches("unit", lambda v: v in units)
+    fact = group_ids([obs.codes(c)[0] for c in _FACT[:-1]] + [base])
+    key = group_ids([fact, obs.codes("source")[0]])
     first = np.unique(key, return_index=True)[1]
     duplicate = first[key] != np.arange(len(obs))
     dup_rows = np.flatnonzero(duplicate)
@@ -194,10 +188,11 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
     if not len(rows):
         return
     rows = rows[np.lexsort((rows, fact[rows]))]
-    factor = lookup(frame["unit"], {k: v.data["factor"] for k, v in units.items()}, 1.0)
-    lo, hi = intervals(frame["value"].to_numpy()[rows], factor[rows].astype(float),
-                       frame["qualifier"].to_numpy(dtype=object)[rows],
-                       frame["value_max"].to_numpy()[rows])
+    factor = obs.lookup("unit", {k: v.data["factor"] for k, v in units.items()}, 1.0)
+    q_codes, q_names = obs.codes("qualifier")
+    lo, hi = intervals(obs.table.column("value").to_numpy()[rows], factor[rows].astype(float),
+                       np.array(q_names, dtype=object)[q_codes[rows]],
+                       obs.table.column("value_max").to_numpy()[rows])
     groups = fact[rows]
     pairs_a, pairs_b = [], []
     for k in range(1, int(sizes.max())):
@@ -227,19 +222,18 @@ def check_periods(obs: ObservationTable, problems: list[Problem], today: date) -
     """An actual figure for a period that has not begun is a mistake in basis or period."""
     if not len(obs):
         return
-    frame = obs.frame
-    codes, uniques = pd.factorize(frame["period"])
-    future = np.array([(p := parse_period(u)).start is not None and p.start > today
-                       for u in uniques.tolist()], dtype=bool)
-    for row in np.flatnonzero(future[codes] & (frame["basis"] == "actual").to_numpy()):
+    future = obs.matches("period", lambda v: (p := parse_period(v)).start is not None
+                         and p.start > today)
+    actual = obs.matches("basis", lambda v: v == "actual")
+    for row in np.flatnonzero(future & actual):
         problems.append(obs.at(
             row, "period", "future-date",
-            f"an actual figure for {frame['period'].iat[row]}, which has not begun",
-            "set basis: target, plan or forecast for future periods"))
+            f"an actual figure for {obs.table.column('period')[row].as_py()}, which has not "
+            "begun", "set basis: target, plan or forecast for future periods"))
 
 
 def sources_used(obs: ObservationTable) -> set[str]:
-    return set(obs.frame["source"].dropna().unique()) if len(obs) else set()
+    return {s for s in obs.codes("source")[1] if s is not None}
 
 
 _FIG = re.compile(r"fig\s*(\d+)")
@@ -255,17 +249,15 @@ def figures_cited(obs: ObservationTable) -> dict[str, set[int]]:
     cited: dict[str, set[int]] = {}
     if not len(obs):
         return cited
-    frame = obs.frame
     # Locators repeat (`fig 3`) but pair with many sources: each distinct locator is read
     # once, and the (source, figure) pairs are joined on whole columns.
-    loc_codes, locators = pd.factorize(frame["locator"])
-    src_codes, source_index = pd.factorize(frame["source"])
-    sources = source_index.tolist()
-    figs = [(code, n) for code, text in enumerate(locators.tolist()) for n in _figures(text)]
+    loc_codes, locators = obs.codes("locator")
+    src_codes, sources = obs.codes("source")
+    figs = [(code, n) for code, text in enumerate(locators) for n in _figures(text)]
     if not figs:
         return cited
     cites = pd.DataFrame({"loc": loc_codes, "src": src_codes}).drop_duplicates().merge(
-        pd.DataFrame(figs, columns=["loc", "fig"]), on="loc")[["src", "fig"]].drop_duplicates()
-    for src, fig in zip(cites["src"].tolist(), cites["fig"].tolist(), strict=True):
-        cited.setdefault(sources[src], set()).add(fig)
+        pd.DataFrame(figs, columns=["loc", "fig"]), on="loc")
+    for src, group in cites.groupby("src", sort=False)["fig"]:
+        cited[sources[src]] = set(group.unique().tolist())
     return cited
