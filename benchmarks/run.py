@@ -76,8 +76,8 @@ def record(name: str, value: float, unit: str, budget: str = "", ok: bool | None
     fig = Figure(name, value, unit, budget, ok, note)
     FIGURES.append(fig)
     mark = "" if ok is None else ("  ok" if ok else "  OVER BUDGET")
-    print(f"  {name}: {fig.cell()}{(' (budget ' + budget + ')') if budget else ''}{mark}",
-          flush=True)
+    print(f"  {name}: {fig.cell()}{(' (budget ' + budget + ')') if budget else ''}{mark}"
+          f"{('  - ' + note) if note else ''}", flush=True)
     return fig
 
 
@@ -193,6 +193,25 @@ def bench_loading(size: int, path: Path, repeats: int, quick: bool) -> None:
     record(f"{k}: load_dataset after 1 of {n_files} files changed", ch, "s",
            "< 1 s" if big else "", ch < 1 if big else None)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_parsers(path: Path, size: int, repeats: int) -> None:
+    """Our strict reader (libyaml nodes) against rapidyaml doing the same work: values by
+    our rules with a line:column for every key and value (``benchmarks/parsers.py``)."""
+    import parsers
+
+    k = f"{size // 1000}k"
+    times = parsers.measure(sorted(path.rglob("*.yaml")), repeats=repeats)
+    record(f"{k}: parse, our strict reader on libyaml (CPU)", times["yamlnodes"], "s")
+    if "ryml_strict" not in times:
+        record(f"{k}: parse, rapidyaml with positions (CPU)", float("nan"), "s",
+               note=f"rapidyaml not installed ({parsers.RYML_ERROR})")
+        return
+    record(f"{k}: parse, rapidyaml with positions (CPU)", times["ryml_strict"], "s")
+    record(f"{k}: parse, rapidyaml tree only, no values (CPU)", times["ryml_parse"], "s")
+    ratio = times["ryml_strict"] / times["yamlnodes"]
+    record(f"{k}: rapidyaml with positions / our reader", ratio, "x",
+           note="adopt rapidyaml only below 1x" + (": kept libyaml" if ratio >= 1 else ""))
 
 
 def bench_memory(path: Path, size: int) -> None:
@@ -345,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
         datasets[size] = path
         bench_loading(size, path, repeats, args.quick)
     top = max(sizes)
+    print("\nparsers", flush=True)
+    # The ratio is steady across sizes; the middle size keeps this to seconds.
+    middle = sorted(sizes)[len(sizes) // 2]
+    bench_parsers(datasets[middle], middle, repeats)
     print("\nmemory", flush=True)
     bench_memory(datasets[top], top)
     print("\ndashboard (AppTest)", flush=True)
@@ -378,6 +401,9 @@ def print_table() -> None:
     for f in FIGURES:
         ok = "" if f.ok is None else ("yes" if f.ok else "NO")
         print(f"| {f.name:<{width}} | {f.cell():>10} | {f.budget:<14} | {ok:<2} |")
+    for f in FIGURES:
+        if f.note:
+            print(f"\n{f.name}: {f.note}")
 
 
 if __name__ == "__main__":
