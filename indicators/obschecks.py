@@ -162,9 +162,8 @@ def check_duplicates_and_conflicts(obs: ObservationTable, index: dict[str, dict]
     # A source that states a figure in yuan and in dollars gives two datapoints: the fact
     # is in the unit's base, or in the unit as written when the unit is unknown.
     unit_codes, unit_names = obs.codes("unit")
-    base_names = [units[u].data["base"] if u in units else ("?", u) for u in unit_names]
-    base = pd.factorize(np.array(base_names, dtype=object))[0][unit_codes] if len(obs) else \
-        unit_codes
+    base_names = [units[u].data["base"] if u in units else u for u in unit_names]
+    base = pd.factorize(pd.Series(base_names, dtype=object))[0][unit_codes]
     known_unit = obs.matches("unit", lambda v: v in units)
     fact = group_ids([obs.codes(c)[0] for c in _FACT[:-1]] + [base])
     key = group_ids([fact, obs.codes("source")[0]])
