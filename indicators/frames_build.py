@@ -81,9 +81,10 @@ def _observations(obs: ObservationTable, units: dict[str, dict]) -> pd.DataFrame
     return pd.DataFrame(cols, columns=OBSERVATION_COLUMNS)
 
 
-def build_frames(records: dict[str, list[Located]], obs: ObservationTable, report: Report,
-                 today: date | None = None) -> Dataset:
+def build_frames(records: dict[str, list[Located]], report: Report,
+                 today: date | None = None, *, obs: ObservationTable | None = None) -> Dataset:
     today = today or date.today()
+    obs = obs if obs is not None else ObservationTable.concat([])
     units = {loc.data["id"]: loc.data for loc in _good(records, "units")}
 
     observations = _observations(obs, units)

@@ -111,7 +111,7 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
         report.problems.append(Problem(
             "no-data", f"{path} does not exist", str(path), 0, 0,
             hint="pass the folder that holds the data files, e.g. `data`"))
-        return build_frames({}, ObservationTable.concat([]), report), report
+        return build_frames({}, report), report
     files = data_files(root)
     # Hash every file first: when the whole dataset is in the cache, that is all the work
     # (no per-file entry is read).
@@ -141,7 +141,7 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     obschecks.check_periods(obs, problems, today)
     check_figure_coverage(records, problems, obschecks.figures_cited(obs))
     report.extend(problems)
-    dataset = build_frames(records, obs, report)
+    dataset = build_frames(records, report, obs=obs)
     dataset.fingerprint = fingerprint
     if not files:
         report.problems.append(Problem("no-data", f"no .yaml files under {path}", str(path), 0, 0,
