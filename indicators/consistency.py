@@ -24,25 +24,35 @@ def sums_against_totals(ds: Dataset, indicator: str = "trade_total",
     members_row = ds.entities[ds.entities["id"] == group]
     if members_row.empty or ds.observations.empty:
         return pd.DataFrame(columns=cols)
-    members = list(members_row.iloc[0]["members"])
+    members = set(members_row.iloc[0]["members"])
     obs = ds.observations
     base = obs[(obs["indicator"] == indicator) & (obs["basis"] == "actual")]
-    reps = F.representatives(base, ds.sources)
-    rows = []
-    for (reporter, period, _unit), grp in reps.groupby(["reporter", "period", "unit"],
-                                                      dropna=True):
-        total = grp[grp["partner"] == group]
-        parts = grp[grp["partner"].isin(members)]
-        if total.empty or set(parts["partner"]) != set(members):
-            continue
-        t = float(total.iloc[0]["value"])
-        s = float(parts["value"].sum())
-        gap = (s / t - 1) * 100 if t else float("nan")
-        rows.append({"reporter": reporter, "period": period, "total": t, "sum_of_members": s,
-                     "gap_pct": gap, "members": len(parts),
-                     "total_source": total.iloc[0]["source"],
-                     "ok": abs(gap) <= TOLERANCE_PCT})
-    return pd.DataFrame(rows, columns=cols)
+    keys = ["reporter", "period", "unit"]
+    reps = F.representatives(base, ds.sources).dropna(subset=keys)
+    # Whole columns at once: a loop over every reporter and period took half a minute at
+    # 100,000 datapoints.
+    totals = reps[reps["partner"] == group].drop_duplicates(keys, keep="first")
+    parts = reps[reps["partner"].isin(list(members))]
+    if totals.empty or parts.empty:
+        return pd.DataFrame(columns=cols)
+    sums = parts.groupby(keys, sort=False).agg(sum_of_members=("value", "sum"),
+                                              members=("partner", "size"),
+                                              distinct=("partner", "nunique")).reset_index()
+    both = totals[[*keys, "value", "source"]].merge(sums[sums["distinct"] == len(members)],
+                                                    on=keys)
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    both = both.sort_values(keys, kind="stable").reset_index(drop=True)
+    t = both["value"].astype(float)
+    s = both["sum_of_members"].astype(float)
+    gap = ((s / t.where(t != 0)) - 1) * 100
+    out = pd.DataFrame({"reporter": both["reporter"], "period": both["period"],
+                        "total": t, "sum_of_members": s, "gap_pct": gap,
+                        "members": both["members"].astype(int),
+                        "total_source": both["source"],
+                        "ok": (gap.abs() <= TOLERANCE_PCT).fillna(False).astype(bool)},
+                       columns=cols)
+    return out
 
 
 def shares_against_levels(ds: Dataset) -> pd.DataFrame:
@@ -56,18 +66,19 @@ def shares_against_levels(ds: Dataset) -> pd.DataFrame:
     levels = F.representatives(obs[(obs["indicator"] == "trade_total")
                                    & (obs["basis"] == "actual") & (obs["unit"] == "USD")],
                                ds.sources)
-    lookup = {(r["reporter"], r["partner"], r["period"]): r["value"]
-              for _, r in levels.iterrows()}
+    lookup = dict(zip(zip(levels["reporter"], levels["partner"], levels["period"], strict=True),
+                      levels["value"], strict=True))
     rows = []
-    for _, s in shares.iterrows():
-        part = lookup.get((s["reporter"], s["partner"], s["period"]))
-        whole = lookup.get((s["reporter"], s["share_of"], s["period"]))
+    for reporter, partner, share_of, period, value, source in zip(
+            shares["reporter"], shares["partner"], shares["share_of"], shares["period"],
+            shares["value"], shares["source"], strict=True):
+        part = lookup.get((reporter, partner, period))
+        whole = lookup.get((reporter, share_of, period))
         if not part or not whole:
             continue
         derived = part / whole * 100
-        gap = s["value"] - derived
-        rows.append({"reporter": s["reporter"], "partner": s["partner"],
-                     "share_of": s["share_of"], "period": s["period"],
-                     "stated_pct": s["value"], "from_levels_pct": derived, "gap_points": gap,
-                     "source": s["source"], "ok": abs(gap) <= TOLERANCE_PCT})
+        gap = value - derived
+        rows.append({"reporter": reporter, "partner": partner, "share_of": share_of,
+                     "period": period, "stated_pct": value, "from_levels_pct": derived,
+                     "gap_points": gap, "source": source, "ok": abs(gap) <= TOLERANCE_PCT})
     return pd.DataFrame(rows, columns=cols)
