@@ -102,6 +102,10 @@ def _qualifier_notes(qualifiers: Iterable[str]) -> list[str]:
     return [QUALIFIER_NOTES[q] for q in dict.fromkeys(qualifiers) if q in QUALIFIER_NOTES]
 
 
+# Differing figures listed in a point's hover; more are counted ("and 4 more").
+HOVER_ALTERNATIVES = 3
+
+
 def _hover_rows(points: pd.DataFrame, sources: pd.DataFrame, scale: Scale) -> list[list[str]]:
     rows = []
     for _, r in points.iterrows():
@@ -111,11 +115,14 @@ def _hover_rows(points: pd.DataFrame, sources: pd.DataFrame, scale: Scale) -> li
         extra = f"<br>+ {others} other source(s)" if others > 0 else ""
         alts = r.get("alternatives") if "alternatives" in r else None
         if isinstance(alts, list) and alts:
+            # The first few only: the Data page and the CSV list every source's figure.
             differing = "; ".join(
                 esc(format_value(a["value"], r["unit"], a["qualifier"], a.get("value_max"),
                                  sign=True))
-                + f" ({esc(source_label(sources, a['source']))})" for a in alts[:3])
-            extra += f"<br>Other figures: {differing}"
+                + f" ({esc(source_label(sources, a['source']))})"
+                for a in alts[:HOVER_ALTERNATIVES])
+            rest = len(alts) - HOVER_ALTERNATIVES
+            extra += f"<br>Other figures: {differing}" + (f" and {rest} more" if rest > 0 else "")
         note = f"<br><i>{esc(r['note'])}</i>" if isinstance(r.get("note"), str) else ""
         rows.append([
             esc(format_value(r["value"], r["unit"], r["qualifier"], r.get("value_max"), sign=True)),
@@ -155,6 +162,10 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame | None, *, year_axis: bo
     cited: list[str] = []
     shown = events[events["kind"].isin(EVENT_KINDS)]
     row = 0
+    # Collected and set once: add_vline and add_annotation copy every shape or annotation
+    # so far on each call, which took seconds for a few hundred events.
+    lines: list[go.layout.Shape] = []
+    notes: list[go.layout.Annotation] = []
     for when, day in shown.groupby("when", sort=True):
         x: float | pd.Timestamp
         if year_axis:
@@ -163,7 +174,9 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame | None, *, year_axis: bo
                 continue
         else:
             x = when
-        fig.add_vline(x=x, line={"color": "#9aa5b1", "width": 1, "dash": "dot"})
+        lines.append(go.layout.Shape(type="line", x0=x, x1=x, xref="x", y0=0, y1=1,
+                                     yref="y domain",
+                                     line={"color": "#9aa5b1", "width": 1, "dash": "dot"}))
         cited += day["source"].tolist()
         labelled = day[day["kind"].isin(LABELLED_EVENT_KINDS)]
         if labelled.empty:
@@ -171,11 +184,15 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame | None, *, year_axis: bo
         labels = list(dict.fromkeys(_event_label(ev) for _, ev in labelled.iterrows()))
         full = "<br>".join(esc(f"{ev['name']} ({format_date(ev['date'])})")
                            for _, ev in day.iterrows())
-        fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", xanchor="center",
-                           yshift=2 + 14 * (row % 3), text=esc(" · ".join(labels)),
-                           showarrow=False, font={"size": 10, "color": MUTED}, hovertext=full,
-                           bgcolor="rgba(255,255,255,0.9)")
+        notes.append(go.layout.Annotation(
+            x=x, y=1.0, yref="paper", yanchor="bottom", xanchor="center",
+            yshift=2 + 14 * (row % 3), text=esc(" · ".join(labels)), showarrow=False,
+            font={"size": 10, "color": MUTED}, hovertext=full, bgcolor="rgba(255,255,255,0.9)"))
         row += 1
+    if lines:
+        fig.update_layout(shapes=[*fig.layout.shapes, *lines])
+    if notes:
+        fig.update_layout(annotations=[*fig.layout.annotations, *notes])
     if row:
         fig.update_layout(meta={**(fig.layout.meta or {}), "event_rows": min(row, 3)})
     return cited

@@ -407,15 +407,15 @@ def with_citations(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Datapoints with their figure as stated (qualifier kept), a short citation and the
     source's address (http(s) only) for tables and CSVs."""
     index = _source_index(sources) if not sources.empty else {}
-
-    def url(source_id: str) -> str | None:
-        return http_url((index.get(source_id) or {}).get("url"))
-
+    # Once per source, not per datapoint: 100,000 datapoints cite a few hundred sources.
+    ids = obs["source"].dropna().unique().tolist() if not obs.empty else []
+    labels = {s: source_label(sources, s) for s in ids}
+    urls = {s: http_url((index.get(s) or {}).get("url")) for s in ids}
     return obs.assign(
         figure=[format_value(v, u, q, m) for v, u, q, m in zip(
             obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True)],
-        citation=obs["source"].map(lambda s: source_label(sources, s)),
-        url=obs["source"].map(url))
+        citation=[labels.get(s, s) for s in obs["source"]],
+        url=[urls.get(s) for s in obs["source"]])
 
 
 def filter_observations(ds: Dataset, *, indicators: Sequence[str] | None = None,

@@ -129,3 +129,41 @@ def test_every_standard_chart_builds_with_sources(ds) -> None:
 
 def test_value_formatting_in_frames_matches_charts() -> None:
     assert F.format_value(30e9, "USD", "more_than") == "more than $30 bn"
+
+
+def test_a_point_stated_by_many_sources_lists_the_first_figures_and_counts_the_rest() -> None:
+    pts = _points(y2024=(94.8e9, "exact"))
+    alts = [{"value": 90e9 + i * 1e9, "qualifier": "exact", "source": "s1", "value_max": None}
+            for i in range(7)]
+    pts.at[0, "alternatives"] = alts
+    pts.at[0, "n_sources"] = 12
+    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
+    hover = fig.data[0].customdata[0][3]
+    assert "+ 11 other source(s)" in hover
+    listed = hover.split("Other figures: ")[1]
+    assert listed.count("(People's Daily, 18 Jun 2025)") == 3
+    assert listed.startswith("$90 bn") and "$92 bn" in listed and "$93 bn" not in listed
+    assert listed.endswith(" and 4 more")
+    # Every differing figure is still drawn, as its own marker.
+    others = [t for t in fig.data if t.name and t.name.endswith("other sources")]
+    assert len(others) == 1 and len(others[0].x) == 7
+
+
+def test_few_differing_figures_are_all_listed() -> None:
+    pts = _points(y2024=(94.8e9, "exact"))
+    pts.at[0, "alternatives"] = [{"value": 90e9, "qualifier": "exact", "source": "s1",
+                                  "value_max": None}]
+    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
+    assert fig.data[0].customdata[0][3].endswith("Other figures: $90 bn (People's Daily, "
+                                                  "18 Jun 2025)")
+
+
+def test_many_events_are_drawn_in_one_pass(ds) -> None:
+    many = pd.concat([ds.events.assign(when=ds.events["when"] + pd.Timedelta(days=i))
+                      for i in range(10)], ignore_index=True)
+    fig = charts.build_gantt(F.gantt_rows(ds), milestones=ds.milestones, events=many,
+                             sources=ds.sources, projects=ds.projects)
+    days = many[many["kind"].isin(charts.EVENT_KINDS)]["when"].nunique()
+    dotted = [s for s in fig.layout.shapes if s.line.dash == "dot"]
+    assert len(dotted) == days
+    assert all(s.yref == "y domain" and s.x0 == s.x1 for s in dotted)
