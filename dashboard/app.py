@@ -33,4 +33,5 @@ with st.sidebar:
     st.caption(f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
                f"{len(dataset.projects)} projects · {len(dataset.events)} events")
     st.caption("Every figure as its source states it, qualifier included. Data: CC BY 4.0.")
-page.run()
+with loading.shared_with_page(dataset):
+    page.run()
