@@ -254,12 +254,18 @@ def bench_apptest(label: str, data: Path | None, reruns: int, with_budget: bool)
     record(f"{label}: empty page rerun (AppTest overhead)", base * 1000, "ms")
     for name, (page, _, _) in PAGES.items():
         at = AppTest.from_file(str(APP), default_timeout=600)
+        # Pages are known by their script only after a first run: switching before it
+        # silently ran the Overview instead (the Data page's figure was the Overview's).
+        at.run()
         if not page.endswith("/overview.py"):
             at.switch_page(page)
-        first = timed(at.run)  # the first run loads (or finds in the cache) the dataset
+        first = timed(at.run)  # the page itself, with the dataset already loaded
         if at.exception:
             record(f"{label}: {name} page", float("nan"), "ms", note="exception")
             continue
+        title = at.title[0].value if at.title else ""
+        if name != "overview" and title != name.capitalize():
+            raise RuntimeError(f"AppTest ran the page titled {title!r}, not {name}")
         # A page that takes many seconds gets fewer reruns (the median is still clear).
         times = [timed(at.run) for _ in range(reruns if first < 5 else 2)]
         extra = (median(times) - base) * 1000

@@ -8,12 +8,21 @@ changed data file or a moved filter computes afresh.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from indicators import Dataset, frames, views
+
+
+def _data_rows(ds: Dataset, **filters: Any) -> Any:
+    """The Data page's rows: a selection from the cached table of every datapoint, so a new
+    filter does not format and cite 100,000 rows again."""
+    return views.data_rows(ds, table=call(ds, "data_table"), **filters)
+
 
 # Only these are called through the cache: the names form part of the key.
 FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -30,6 +39,18 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "volume_indicators": views.volume_indicators,
     "stated_growth": views.stated_growth,
     "investment_points": views.investment_points,
+    "indicators_with_data": views.indicators_with_data,
+    "mirror_rows": views.mirror_rows,
+    "projects_with_volumes": views.projects_with_volumes,
+    "events_table": views.events_table,
+    "sources_table": views.sources_table,
+    "data_table": views.data_table,
+    "data_filter_options": views.data_filter_options,
+    "data_rows": _data_rows,
+    "consistency_tables": views.consistency_tables,
+    "default_years": views.default_years,
+    "year_bounds": frames.year_bounds,
+    "entity_names": frames.entity_names,
     "gantt_rows": frames.gantt_rows,
     "series": frames.series,
     "headline": frames.headline,
@@ -48,8 +69,47 @@ def _compute(_ds: Dataset, fingerprint: str, name: str, args: tuple, kwargs: tup
     return FUNCTIONS[name](_ds, *args, **dict(kwargs))
 
 
+# Results that can hold every datapoint (one per search typed on the Data page): few kept.
+LARGE = {"data_rows"}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _compute_large(_ds: Dataset, fingerprint: str, name: str, args: tuple,
+                   kwargs: tuple) -> Any:
+    return FUNCTIONS[name](_ds, *args, **dict(kwargs))
+
+
+# The results of the last calls, by their key, in front of Streamlit's cache: its lookup
+# (hashing every argument, binding the signature) costs about a millisecond per call, and a
+# page makes ten calls per rerun. Entries are the cache's own shared objects, so this keeps
+# nothing alive for long that the cache would not (few entries; large results not at all).
+_RECENT: OrderedDict[tuple, Any] = OrderedDict()
+_RECENT_MAX = 64
+_RECENT_LOCK = threading.Lock()
+_MISSING = object()
+
+
 def call(ds: Dataset, name: str, *args: Any, **kwargs: Any) -> Any:
     """``FUNCTIONS[name](ds, *args, **kwargs)``, cached. Results are shared: do not mutate."""
     key = ds.fingerprint or f"unsaved-{id(ds)}"
+    frozen_args = tuple(_freeze(a) for a in args)
     frozen = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
-    return _compute(ds, key, name, tuple(_freeze(a) for a in args), frozen)
+    recent = (key, name, frozen_args, frozen)
+    remember = bool(ds.fingerprint) and name not in LARGE
+    if remember:
+        try:
+            with _RECENT_LOCK:
+                hit = _RECENT.get(recent, _MISSING)
+                if hit is not _MISSING:
+                    _RECENT.move_to_end(recent)
+                    return hit
+        except TypeError:  # an argument that cannot be a dict key: the cache hashes it
+            remember = False
+    compute = _compute_large if name in LARGE else _compute
+    result = compute(ds, key, name, frozen_args, frozen)
+    if remember:
+        with _RECENT_LOCK:
+            _RECENT[recent] = result
+            while len(_RECENT) > _RECENT_MAX:
+                _RECENT.popitem(last=False)
+    return result

@@ -290,6 +290,134 @@ def investment_points(ds: Dataset, *, partners: Sequence[str], indicators: Seque
     return F.with_citations(shown, ds.sources)
 
 
+def indicators_with_data(ds: Dataset, topic: str) -> list[str]:
+    """The indicators of a topic that have at least one datapoint, in the catalogue's order."""
+    inds = ds.indicators[ds.indicators["topic"] == topic]
+    present = set(ds.observations["indicator"].unique()) if not ds.observations.empty else set()
+    return [i for i in inds["id"] if i in present]
+
+
+def mirror_rows(ds: Dataset, *, partners: Sequence[str],
+                years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The mirror table as the Trade page lists it: figures as stated, gap, short citations."""
+    table = F.mirror_table(ds, [p for p in partners if p != "C5"], years)
+    names = F.entity_names(ds)
+    labels = {s: F.source_label(ds.sources, s)
+              for s in {*table["china_source"], *table["partner_source"]}}
+    return pd.DataFrame({
+        "partner": table["partner"].map(names),
+        "period": table["period"],
+        "china": [F.format_value(v, u, q) for v, u, q in zip(
+            table["china_value"], table["unit"], table["china_qualifier"], strict=True)],
+        "own": [F.format_value(v, u, q) for v, u, q in zip(
+            table["partner_value"], table["unit"], table["partner_qualifier"], strict=True)],
+        "gap": [f"{g:+.0f}%" if abs(g) >= 0.5 else "±0%" for g in table["gap_pct"]],
+        "china_source": [labels.get(s, s) for s in table["china_source"]],
+        "partner_source": [labels.get(s, s) for s in table["partner_source"]],
+    }, columns=["partner", "period", "china", "own", "gap", "china_source", "partner_source"])
+
+
+def projects_with_volumes(ds: Dataset) -> list[str]:
+    """Projects with a volume series (gas, oil, trains…), in the projects' order."""
+    obs = ds.observations
+    if obs.empty or ds.projects.empty:
+        return []
+    present = set(obs.loc[obs["indicator"].isin(VOLUME_INDICATORS), "project"].dropna())
+    return [p for p in ds.projects["id"] if p in present]
+
+
+def events_table(ds: Dataset) -> pd.DataFrame:
+    """The relationship's events for the Timeline page's table, each with its citations."""
+    ev = ds.events
+    cols = ["date", "name", "kind", "place", "countries", "sources"]
+    if ev.empty:
+        return pd.DataFrame(columns=cols)
+    return ev.assign(
+        date=ev["date"].map(F.format_date),
+        sources=ev["sources"].map(lambda cs: "; ".join(
+            f"{F.source_label(ds.sources, c['source'])} ({c['locator']})" for c in cs)),
+        countries=ev["countries"].map(", ".join),
+    )[cols]
+
+
+def sources_table(ds: Dataset) -> pd.DataFrame:
+    """Every registered source with the number of datapoints it supports (Sources page)."""
+    src = ds.sources
+    counts = ds.observations["source"].value_counts() if not ds.observations.empty else {}
+    return src.assign(
+        datapoints=src["id"].map(counts).fillna(0).astype(int),
+        published=src["published"].map(F.format_date),
+        url=src["url"].map(F.http_url),
+    )
+
+
+# The Data page: every datapoint with its figure as stated and its citation.
+DATA_COLUMNS = ["indicator", "reporter", "partner", "period", "figure", "value_as_stated",
+                "unit_as_stated", "qualifier", "basis", "value", "unit", "citation", "locator",
+                "url", "note", "project", "source", "file", "line"]
+# Rows the Data page's table shows at most; the CSV holds every matching row. Sending
+# 100,000 rows to the browser on each rerun took seconds, and nobody reads them on screen.
+DATA_ROWS_SHOWN = 1000
+
+
+def data_filter_options(ds: Dataset) -> tuple[list[str], list[str], list[str]]:
+    """The Data page's choices: indicators and countries with datapoints, and sources."""
+    obs = ds.observations
+    indicators = sorted(obs["indicator"].unique()) if not obs.empty else []
+    entities = (sorted(set(obs["partner"].dropna()) | set(obs["reporter"].dropna()))
+                if not obs.empty else [])
+    sources = sorted(ds.sources["id"]) if not ds.sources.empty else []
+    return indicators, entities, sources
+
+
+def data_table(ds: Dataset) -> pd.DataFrame:
+    """Every datapoint as the Data page lists it (and its CSV holds it)."""
+    return F.with_citations(ds.observations, ds.sources)[DATA_COLUMNS]
+
+
+def data_rows(ds: Dataset, *, indicators: Sequence[str] = (), partners: Sequence[str] = (),
+              years: tuple[int, int] | None = None, sources: Sequence[str] = (),
+              text: str = "", table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The datapoints matching the Data page's filters, in the order of the data. ``table``
+    is :func:`data_table` of ``ds`` when the caller has it already (the dashboard caches it),
+    so a change of filter only selects rows."""
+    shown = F.filter_observations(ds, indicators=indicators, partners=partners,
+                                  years=years, sources=sources, text=text)
+    if table is not None and table.index.is_unique and table.index.equals(
+            ds.observations.index):
+        return table.loc[shown.index]
+    return F.with_citations(shown, ds.sources)[DATA_COLUMNS]
+
+
+def data_caption(matching: int, total: int, limit: int = DATA_ROWS_SHOWN) -> str:
+    """What the Data page's table holds: all matching rows, or the first ``limit`` of them
+    with the CSV holding all."""
+    if matching <= limit:
+        return f"{matching:,} of {total:,} datapoints"
+    return (f"{matching:,} of {total:,} datapoints match these filters; the table shows the "
+            f"first {limit:,} (sorting a column sorts those only). Narrow the filters, or "
+            f"download the CSV: it holds all {matching:,}.")
+
+
+def consistency_tables(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Data page's consistency checks, formatted: members' sums against regional totals,
+    and stated shares against the share the levels give."""
+    from . import consistency
+
+    sums = consistency.sums_against_totals(ds)
+    labels = {s: F.source_label(ds.sources, s) for s in sums["total_source"].unique()}
+    sums = sums.assign(
+        total=[F.format_value(v, "USD") for v in sums["total"]],
+        sum_of_members=[F.format_value(v, "USD") for v in sums["sum_of_members"]],
+        gap_pct=[f"{g:+.2f}%" for g in sums["gap_pct"]],
+        total_source=[labels.get(s, s) for s in sums["total_source"]],
+    )
+    shares = consistency.shares_against_levels(ds)
+    labels = {s: F.source_label(ds.sources, s) for s in shares["source"].unique()}
+    shares = shares.assign(source=[labels.get(s, s) for s in shares["source"]])
+    return sums, shares
+
+
 @dataclass(frozen=True, slots=True)
 class ChartDef:
     id: str

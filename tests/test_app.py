@@ -19,6 +19,12 @@ PAGES = {
     "app_pages/map.py": 1, "app_pages/timeline.py": 2, "app_pages/data_table.py": 0,
     "app_pages/sources.py": 0,
 }
+TITLES = {
+    "app_pages/overview.py": "China–Central Asia economic ties", "app_pages/trade.py": "Trade",
+    "app_pages/investment.py": "Investment", "app_pages/map.py": "Map",
+    "app_pages/timeline.py": "Timeline", "app_pages/data_table.py": "Data",
+    "app_pages/sources.py": "Sources",
+}
 
 
 def run(page: str, *, params: dict[str, str] | None = None) -> AppTest:
@@ -27,6 +33,9 @@ def run(page: str, *, params: dict[str, str] | None = None) -> AppTest:
         for k, v in params.items():
             at.query_params[k] = v
     if page != "app_pages/overview.py":
+        # Before a first run AppTest knows a page by its file name, and data_table.py is
+        # registered as "data": switching then would quietly run the default page.
+        at.run()
         at.switch_page(page)
     return at.run()
 
@@ -56,6 +65,7 @@ def test_every_page_renders_on_the_bundled_data(page: str, charts: int) -> None:
     at = run(page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == TITLES[page], "the page asked for, not the default one"
     assert len(at.get("plotly_chart")) >= charts
     assert not any("problem(s) in the data files" in e.label for e in at.expander)
 
@@ -166,3 +176,147 @@ def test_without_chromium_the_image_formats_say_so(monkeypatch: pytest.MonkeyPat
     buttons = {b.label: b for b in at.get("download_button")}
     assert buttons["PNG"].disabled and buttons["SVG"].disabled and buttons["PDF"].disabled
     assert not buttons["CSV"].disabled
+
+
+def test_data_page_caption_states_the_count_and_the_csv_holds_all(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from indicators import load_dataset, views
+
+    total = len(load_dataset(ROOT / "data").observations)
+    at = run("app_pages/data_table.py")
+    counts = [c.value for c in at.caption if c.value.endswith(f" of {total:,} datapoints")]
+    assert len(counts) == 1
+    matching = int(counts[0].split(" of ")[0].replace(",", ""))
+    assert 0 < matching <= total
+    assert at.dataframe[0].value.shape[0] == matching
+    monkeypatch.setattr(views, "DATA_ROWS_SHOWN", 5)
+    at.run()
+    caption = next(c.value for c in at.caption if "datapoints match" in c.value)
+    assert caption.startswith(f"{matching:,} of {total:,} datapoints match these filters")
+    assert "the table shows the first 5" in caption
+    assert f"download the CSV: it holds all {matching:,}" in caption
+    assert at.dataframe[0].value.shape[0] == 5
+    assert any(b.label == "Download all matching rows as CSV" for b in at.get("download_button"))
+
+
+def test_data_rows_are_every_match_with_its_citation() -> None:
+    from indicators import frames as F
+    from indicators import load_dataset, views
+
+    ds = load_dataset(ROOT / "data")
+    table = views.data_table(ds)
+    for filters in ({}, {"partners": ["KAZ"]}, {"years": (2020, 2022), "text": "customs"}):
+        cached = views.data_rows(ds, table=table, **filters)
+        fresh = F.with_citations(F.filter_observations(ds, **filters), ds.sources)
+        assert list(cached.columns) == views.DATA_COLUMNS
+        assert cached.equals(fresh[views.DATA_COLUMNS])
+        assert views.data_rows(ds, **filters).equals(cached)
+
+
+def test_data_caption_says_when_the_table_is_cut() -> None:
+    from indicators import views
+
+    assert views.data_caption(12, 40, 1000) == "12 of 40 datapoints"
+    text = views.data_caption(100_000, 100_000, 1000)
+    assert "the table shows the first 1,000" in text and "holds all 100,000" in text
+
+
+def test_the_file_walk_sees_the_files_the_loader_reads(tmp_path: Path) -> None:
+    from dashboard import loading
+    from indicators.loader import data_files
+
+    root = tmp_path / "data"
+    shutil.copytree(ROOT / "data", root)
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.yaml").write_text("a: 1\n", encoding="utf-8")
+    (root / "reports" / ".draft.yaml").write_text("a: 1\n", encoding="utf-8")
+    (root / "reports" / "notes.txt").write_text("not data\n", encoding="utf-8")
+    (root / "reports" / "short.yml").write_text("a: 1\n", encoding="utf-8")
+    (root / "deep" / "er").mkdir(parents=True)
+    (root / "deep" / "er" / "z.yaml").write_text("a: 1\n", encoding="utf-8")
+    (root / "linked").symlink_to(root / "deep", target_is_directory=True)
+    (root / "alias.yaml").symlink_to(root / "reports" / "short.yml")
+    walked = sorted(entry[0] for entry in loading.signature(root))
+    assert walked == sorted(str(p) for p in data_files(root))
+    one = root / "reports" / "short.yml"
+    assert [e[0] for e in loading.signature(one)] == [str(one)]
+    assert loading.signature(tmp_path / "missing") == ()
+    before = loading.signature_key(loading.signature(root))
+    one.write_text("a: 2\n", encoding="utf-8")
+    assert loading.signature_key(loading.signature(root)) != before
+
+
+def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
+    import plotly.io as pio
+    import plotly.tools
+
+    from dashboard import ui
+    from indicators import load_dataset, views
+
+    fig = views.investment_view(load_dataset(ROOT / "data"))
+    spec = ui.serialised(fig)
+    assert spec == json.loads(pio.to_json(fig, validate=False))
+    assert ui.serialised(fig) is spec, "computed once per figure"
+    # What st.plotly_chart does with what ui.chart gives it.
+    sent = plotly.tools.return_figure_from_figure_or_data(ui._Serialised(spec),
+                                                          validate_figure=True)
+    assert sent is spec
+    assert json.loads(pio.to_json(sent, validate=False)) == json.loads(fig.to_json())
+
+
+def test_the_page_shows_the_figure_of_its_filters() -> None:
+    from indicators import load_dataset, views
+
+    at = run("app_pages/investment.py")
+    sent = specs(at)[0]
+    fig = views.investment_view(load_dataset(ROOT / "data"),
+                                partners=at.multiselect(key="investment-partners").value,
+                                indicators=at.multiselect(key="investment-indicators").value,
+                                years=tuple(at.slider(key="investment-years").value))
+    assert sent == json.loads(fig.to_json())
+    at.run()
+    assert specs(at)[0] == sent, "a warm rerun sends the same figure"
+
+
+def test_cached_calls_compute_once_per_dataset_and_arguments(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from dashboard import cached
+    from indicators import load_dataset
+
+    ds = load_dataset(ROOT / "data")
+    calls: list[tuple] = []
+
+    def probe(ds_: object, *args: object, **kwargs: object) -> list:
+        calls.append((args, tuple(sorted(kwargs.items()))))
+        return [args, kwargs]
+
+    monkeypatch.setitem(cached.FUNCTIONS, "probe-for-test", probe)
+    first = cached.call(ds, "probe-for-test", 1, years=[2020, 2024])
+    assert cached.call(ds, "probe-for-test", 1, years=(2020, 2024)) is first
+    assert len(calls) == 1, "lists and tuples are the same arguments"
+    cached.call(ds, "probe-for-test", 2, years=(2020, 2024))
+    assert len(calls) == 2
+    other = dataclasses.replace(ds, fingerprint=ds.fingerprint + "-changed")
+    assert cached.call(other, "probe-for-test", 1, years=(2020, 2024)) is not first
+    assert len(calls) == 3, "another dataset computes afresh"
+
+
+def test_a_loader_that_fails_leaves_an_empty_dataset_that_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import loading
+
+    def broken(path: str) -> object:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setenv("INDICATORS_DATA", str(tmp_path))
+    monkeypatch.setattr(loading, "load_dataset", broken)
+    loading._load.clear()
+    try:
+        ds = loading.dataset()
+    finally:
+        loading._load.clear()
+    assert [p.code for p in ds.report.problems] == ["load-failed"]
+    assert "disk on fire" in ds.report.problems[0].message
+    assert ds.observations.empty and list(ds.observations.columns)

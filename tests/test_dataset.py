@@ -168,3 +168,46 @@ def test_consistency_checks_run_and_report(ds) -> None:
     shares = consistency.shares_against_levels(ds)
     assert len(shares) >= 5
     assert shares["gap_points"].abs().max() < 2
+
+
+def _sums_one_by_one(ds, indicator: str = "trade_total", group: str = "C5") -> list[tuple]:
+    """The consistency check written as the plain loop it replaces (for comparison)."""
+    from indicators import frames as F
+
+    members = set(ds.entities[ds.entities["id"] == group].iloc[0]["members"])
+    obs = ds.observations
+    reps = F.representatives(obs[(obs["indicator"] == indicator) & (obs["basis"] == "actual")],
+                             ds.sources)
+    rows = []
+    for (reporter, period, _unit), grp in reps.groupby(["reporter", "period", "unit"]):
+        total = grp[grp["partner"] == group]
+        parts = grp[grp["partner"].isin(members)]
+        if total.empty or set(parts["partner"]) != members:
+            continue
+        t, s = float(total.iloc[0]["value"]), float(parts["value"].sum())
+        rows.append((reporter, period, t, s, len(parts), total.iloc[0]["source"],
+                     bool(t) and abs((s / t - 1) * 100) <= consistency.TOLERANCE_PCT))
+    return rows
+
+
+def test_sums_against_totals_match_the_plain_loop(ds) -> None:
+    import dataclasses
+
+    obs = ds.observations
+    # A member missing for one period, and a total of zero for another.
+    gone = (obs["indicator"] == "trade_total") & (obs["partner"] == "KGZ") & (
+        obs["period"] == "2023")
+    zero = (obs["indicator"] == "trade_total") & (obs["partner"] == "C5") & (
+        obs["period"] == "2022")
+    changed = obs[~gone].copy()
+    changed.loc[zero[~gone], "value"] = 0.0
+    for data in (ds, dataclasses.replace(ds, observations=changed)):
+        sums = consistency.sums_against_totals(data)
+        got = [(r.reporter, r.period, r.total, r.sum_of_members, r.members, r.total_source,
+                bool(r.ok)) for r in sums.itertuples()]
+        assert got == _sums_one_by_one(data)
+    sums = consistency.sums_against_totals(dataclasses.replace(ds, observations=changed))
+    assert "2023" not in set(sums[sums["reporter"] == "CHN"]["period"])
+    zero_row = sums[(sums["reporter"] == "CHN") & (sums["period"] == "2022")]
+    assert len(zero_row) == 1
+    assert zero_row["gap_pct"].isna().all() and not zero_row["ok"].any()

@@ -1,30 +1,30 @@
-"""Data: every datapoint, searchable and filterable; the CSV is exactly what is shown."""
+"""Data: every datapoint, searchable and filterable; the CSV holds every matching row (the
+table on screen the first views.DATA_ROWS_SHOWN of them, as its caption says)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, ui
-from indicators import consistency
+from dashboard import cached, state, ui
+from indicators import consistency, views
 from indicators import frames as F
 
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = F.entity_names(ds)
+    names = cached.call(ds, "entity_names")
     shared = state.shared()
     st.title("Data")
     obs = ds.observations
     c1, c2 = st.columns(2)
     indicator_names = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
-    ind_options = sorted(obs["indicator"].unique()) if not obs.empty else []
+    ind_options, ent_options, src_options = cached.call(ds, "data_filter_options")
     indicators = c1.multiselect(
         "Indicators",
         ind_options,
         format_func=lambda i: indicator_names.get(i, i),
         key="data-indicators",
     )
-    ent_options = sorted(set(obs["partner"].dropna()) | set(obs["reporter"].dropna()))
     partners = c2.multiselect(
         "Countries (as reporter or partner)",
         ent_options,
@@ -33,7 +33,7 @@ def render() -> None:
         key="data-partners",
     )
     c3, c4, c5 = st.columns([3, 3, 2])
-    bounds = F.year_bounds(ds)
+    bounds = cached.call(ds, "year_bounds")
     years = (
         c3.slider(
             "Years",
@@ -45,7 +45,6 @@ def render() -> None:
         if bounds[0] < bounds[1]
         else bounds
     )
-    src_options = sorted(ds.sources["id"]) if not ds.sources.empty else []
     sources = c4.multiselect(
         "Sources",
         src_options,
@@ -56,35 +55,19 @@ def render() -> None:
         "Search", max_chars=200, key="data-search", placeholder="note, project, period…"
     )
     state.publish(partners=partners or None, **{"from": years[0], "to": years[1]})
-    shown = F.filter_observations(
-        ds, indicators=indicators, partners=partners, years=tuple(years), sources=sources, text=text
+    table = cached.call(
+        ds,
+        "data_rows",
+        indicators=indicators,
+        partners=partners,
+        years=tuple(years),
+        sources=sources,
+        text=text,
     )
-    table = F.with_citations(shown, ds.sources)[
-        [
-            "indicator",
-            "reporter",
-            "partner",
-            "period",
-            "figure",
-            "value_as_stated",
-            "unit_as_stated",
-            "qualifier",
-            "basis",
-            "value",
-            "unit",
-            "citation",
-            "locator",
-            "url",
-            "note",
-            "project",
-            "source",
-            "file",
-            "line",
-        ]
-    ]
-    st.caption(f"{len(table)} of {len(obs)} datapoints")
+    limit = views.DATA_ROWS_SHOWN
+    st.caption(views.data_caption(len(table), len(obs), limit))
     st.dataframe(
-        table,
+        table.head(limit),
         hide_index=True,
         width="stretch",
         height=560,
@@ -94,8 +77,9 @@ def render() -> None:
         },
     )
     st.download_button(
-        "Download these rows as CSV",
-        table.to_csv(index=False).encode("utf-8"),
+        "Download all matching rows as CSV",
+        # Written when asked for, not on each rerun (seconds at 100,000 rows).
+        lambda: table.to_csv(index=False).encode("utf-8"),
         file_name="datapoints.csv",
         mime="text/csv",
         on_click="ignore",
@@ -106,28 +90,14 @@ def render() -> None:
         "Consistency checks: per-country figures against regional totals, "
         "stated shares against levels"
     ):
-        sums = consistency.sums_against_totals(ds)
+        sums, shares = cached.call(ds, "consistency_tables")
         st.caption(
             f"Members' sum against the Central Asia total, same reporter and period "
             f"(flagged beyond ±{consistency.TOLERANCE_PCT:g}%)."
         )
-        st.dataframe(
-            sums.assign(
-                total=[F.format_value(v, "USD") for v in sums["total"]],
-                sum_of_members=[F.format_value(v, "USD") for v in sums["sum_of_members"]],
-                gap_pct=sums["gap_pct"].map(lambda g: f"{g:+.2f}%"),
-                total_source=sums["total_source"].map(lambda s: F.source_label(ds.sources, s)),
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        shares = consistency.shares_against_levels(ds)
+        st.dataframe(sums, hide_index=True, width="stretch")
         st.caption("Shares stated by a source against the share the levels give.")
-        st.dataframe(
-            shares.assign(source=shares["source"].map(lambda s: F.source_label(ds.sources, s))),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(shares, hide_index=True, width="stretch")
 
 
 ui.guard(render)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import frames as F
 from indicators import views
 
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = F.entity_names(ds)
+    names = cached.call(ds, "entity_names")
     shared = state.shared()
     st.title("Investment")
     inds = ds.indicators[ds.indicators["topic"] == "investment"]
-    available = [i for i in inds["id"] if (ds.observations["indicator"] == i).any()]
+    available = cached.call(ds, "indicators_with_data", "investment")
     label = dict(zip(inds["id"], inds["name"], strict=True))
     c1, c2, c3 = st.columns([3, 3, 2])
     partners = ui.partner_picker(c1, names, shared, key="investment-partners")
@@ -28,7 +27,7 @@ def render() -> None:
         key="investment-indicators",
     )
     pledges = c3.toggle("Pledges and targets", value=True, key="investment-pledges")
-    bounds = F.year_bounds(ds, available or None)
+    bounds = cached.call(ds, "year_bounds", available or None)
     years = (
         st.slider(
             "Years",
@@ -55,7 +54,7 @@ def render() -> None:
     shown = cached.call(
         ds, "investment_points", partners=partners, indicators=chosen, years=tuple(years)
     )
-    ui.chart(fig, key="investment-chart", data=ui.chart_frame(shown, ds))
+    ui.chart(fig, key="investment-chart", data=lambda: ui.chart_frame(shown, ds))
     st.subheader("Datapoints")
     st.dataframe(
         shown[["indicator", "reporter", "partner", "period", "figure", "basis", "citation",

@@ -21,7 +21,7 @@ MAP_INDICATORS = {
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = F.entity_names(ds)
+    names = cached.call(ds, "entity_names")
     shared = state.shared()
     st.title("Map")
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
@@ -70,7 +70,7 @@ def render() -> None:
         event = ui.chart(
             fig,
             key="map-chart",
-            data=ui.chart_frame(values, ds),
+            data=lambda: ui.chart_frame(values, ds),
             on_select="rerun",
             selection_mode=("points",),
         )

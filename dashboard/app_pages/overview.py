@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import cached, ui
-from indicators import Dataset, views
+from indicators import Dataset
 from indicators import frames as F
 
 MAJOR = (
@@ -64,12 +64,13 @@ def render() -> None:
     left, right = st.columns([3, 2])
     with left:
         fig = cached.call(ds, "trade_view", partners=("C5",), chart_id="overview-trade", height=380)
+        points = cached.call(
+            ds, "trade_points", partners=("C5",), years=cached.call(ds, "default_years")
+        )
         ui.chart(
             fig,
             key="overview-trade",
-            data=ui.chart_frame(
-                cached.call(ds, "trade_points", partners=("C5",), years=views.default_years(ds)), ds
-            ),
+            data=lambda: ui.chart_frame(points, ds),
         )
     with right:
         fig = cached.call(ds, "map_view", show_projects=False, chart_id="overview-map", height=420)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import cached, ui
 from indicators import frames as F
 
 
@@ -15,13 +15,8 @@ def render() -> None:
     if src.empty:
         st.info("No source is registered.")
         return
-    counts = ds.observations["source"].value_counts()
     text = st.text_input("Search titles and publishers", max_chars=200, key="sources-search")
-    table = src.assign(
-        datapoints=src["id"].map(counts).fillna(0).astype(int),
-        published=src["published"].map(F.format_date),
-        url=src["url"].map(ui.safe_url),
-    )
+    table = cached.call(ds, "sources_table")
     if text:
         needle = text.casefold()
         hay = (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, ui
-from indicators import frames as F
 
 
 def render() -> None:
@@ -32,25 +31,13 @@ def render() -> None:
         ds, "timeline_view", kinds=chosen, top_level_only=top, show_events=show_events
     )
     rows = cached.call(ds, "gantt_rows")
-    ui.chart(fig, key="timeline-chart", data=rows[rows["kind"].isin(chosen)])
+    ui.chart(fig, key="timeline-chart", data=lambda: rows[rows["kind"].isin(chosen)])
     st.subheader("Events of the relationship")
-    ev = ds.events
-    if not ev.empty:
-        st.dataframe(
-            ev.assign(
-                date=ev["date"].map(F.format_date),
-                sources=ev["sources"].map(
-                    lambda cs: "; ".join(
-                        f"{F.source_label(ds.sources, c['source'])} ({c['locator']})" for c in cs
-                    )
-                ),
-                countries=ev["countries"].map(", ".join),
-            )[["date", "name", "kind", "place", "countries", "sources"]],
-            hide_index=True,
-            width="stretch",
-        )
+    events = cached.call(ds, "events_table")
+    if not events.empty:
+        st.dataframe(events, hide_index=True, width="stretch")
     st.subheader("Volumes by project")
-    with_volumes = [p for p in ds.projects["id"] if cached.call(ds, "volume_indicators", p)]
+    with_volumes = cached.call(ds, "projects_with_volumes")
     if not with_volumes:
         st.caption("No project has a volume series.")
         return
@@ -72,7 +59,9 @@ def render() -> None:
     ui.chart(
         vfig,
         key="timeline-volumes",
-        data=ui.chart_frame(obs[(obs["project"] == project) & (obs["indicator"] == indicator)], ds),
+        data=lambda: ui.chart_frame(
+            obs[(obs["project"] == project) & (obs["indicator"] == indicator)], ds
+        ),
     )
 
 

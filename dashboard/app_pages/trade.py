@@ -12,11 +12,11 @@ from indicators import frames as F
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = F.entity_names(ds)
+    names = cached.call(ds, "entity_names")
     shared = state.shared()
     st.title("Trade")
-    bounds = F.year_bounds(ds, ["trade_total", "exports", "imports"])
-    default_years = views.default_years(ds)
+    bounds = cached.call(ds, "year_bounds", ["trade_total", "exports", "imports"])
+    default_years = cached.call(ds, "default_years")
     years0 = state.pick_range(
         shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
     )
@@ -88,43 +88,22 @@ def render() -> None:
         period=period,
         years=tuple(years),
     )
-    ui.chart(fig, key="trade-chart", data=ui.chart_frame(points, ds))
+    ui.chart(fig, key="trade-chart", data=lambda: ui.chart_frame(points, ds))
     if points.empty:
         st.info("No datapoint matches these filters.")
     st.subheader("Mirror statistics")
     st.caption(ui.md(F.MIRROR_NOTE))
-    mfig, table = cached.call(
-        ds,
-        "mirror_view",
-        partners=[p for p in partners if p != "C5"] or list(views.PARTNERS),
-        years=tuple(years),
-    )
+    mirror_partners = [p for p in partners if p != "C5"] or list(views.PARTNERS)
+    mfig, table = cached.call(ds, "mirror_view", partners=mirror_partners, years=tuple(years))
     if table.empty:
         st.info(
             "No pair has both China's and the partner's figure for the same period in these years."
         )
     else:
         ui.chart(mfig, key="trade-mirror", data=table)
-        shown = table.assign(
-            partner=table["partner"].map(names),
-            china=[
-                F.format_value(v, u, q)
-                for v, u, q in zip(
-                    table["china_value"], table["unit"], table["china_qualifier"], strict=True
-                )
-            ],
-            own=[
-                F.format_value(v, u, q)
-                for v, u, q in zip(
-                    table["partner_value"], table["unit"], table["partner_qualifier"], strict=True
-                )
-            ],
-            gap=table["gap_pct"].map(lambda g: f"{g:+.0f}%" if abs(g) >= 0.5 else "±0%"),
-            china_source=table["china_source"].map(lambda s: F.source_label(ds.sources, s)),
-            partner_source=table["partner_source"].map(lambda s: F.source_label(ds.sources, s)),
-        )
+        shown = cached.call(ds, "mirror_rows", partners=mirror_partners, years=tuple(years))
         st.dataframe(
-            shown[["partner", "period", "china", "own", "gap", "china_source", "partner_source"]],
+            shown,
             hide_index=True,
             width="stretch",
             column_config={
