@@ -100,30 +100,35 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _kaleido_class() -> type:
-    """kaleido's browser, handing each image back before its tab reloads for the next.
+    """kaleido's browser, keeping its tab between images.
 
-    kaleido reloads the tab (and with it plotly.js) after every image and only then returns
-    the image: a third of a warm export's time. Here the reload runs after the image is
-    returned, and the next image waits for it as before. Should kaleido change its
-    internals, its own behaviour is kept."""
+    kaleido reloads the tab (and with it plotly.js and the map outlines) after every image,
+    and only then returns the image: most of a warm export's time. Its page draws each
+    figure in a new element and removes it afterwards, so a PNG or SVG leaves nothing behind;
+    a PDF prints the whole page, so after one the tab is reloaded, as it is every
+    ``RELOAD_EVERY`` images to bound what a long session accumulates. Should kaleido change
+    its internals, its own behaviour is kept (``INDICATORS_EXPORT_REUSE=0`` restores it)."""
     import kaleido
 
     base = kaleido.Kaleido
-    if not hasattr(base, "_return_kaleido_tab") or EAGER_IMAGES is False:
+    if not (REUSE_TAB and hasattr(base, "_return_kaleido_tab")):
         return base
 
-    class EagerKaleido(base):  # type: ignore[misc, valid-type]
+    class ReusingKaleido(base):  # type: ignore[misc, valid-type]
+        reload_after = True
+
         async def _return_kaleido_tab(self, tab: Any) -> None:
-            task = asyncio.ensure_future(super()._return_kaleido_tab(tab))
-            _RELOADS.add(task)  # a reference, so the task is not collected mid-way
-            task.add_done_callback(_RELOADS.discard)
+            ready = getattr(self, "tabs_ready", None)
+            if self.reload_after or ready is None:
+                await super()._return_kaleido_tab(tab)
+            else:
+                await ready.put(tab)
 
-    return EagerKaleido
+    return ReusingKaleido
 
 
-EAGER_IMAGES = os.environ.get("INDICATORS_EXPORT_EAGER", "1") != "0"
-TABS = 2
-_RELOADS: set[asyncio.Future] = set()
+REUSE_TAB = os.environ.get("INDICATORS_EXPORT_REUSE", "1") != "0"
+RELOAD_EVERY = 25
 
 
 class _Worker:
@@ -141,6 +146,7 @@ class _Worker:
                                        name="indicators-export")
         self.thread.start()
         self.kaleido: Any = None
+        self.renders = 0
 
     @property
     def process(self) -> Any:
@@ -158,7 +164,7 @@ class _Worker:
             raise
 
     async def _open(self) -> None:
-        self.kaleido = _kaleido_class()(n=TABS, timeout=None, mathjax=False, path=self.path)
+        self.kaleido = _kaleido_class()(n=1, timeout=None, mathjax=False, path=self.path)
         await self.kaleido.open()
 
     def open(self, timeout: float) -> None:
@@ -170,6 +176,10 @@ class _Worker:
     def render(self, fig_dict: dict, opts: dict, timeout: float) -> bytes:
         if not self.alive():
             raise ExportFailed("the browser has exited")
+        self.renders += 1
+        if hasattr(self.kaleido, "reload_after"):
+            self.kaleido.reload_after = (opts.get("format") == "pdf"
+                                         or self.renders % RELOAD_EVERY == 0)
         return self.call(self._render(fig_dict, opts, pio.defaults.topojson), timeout)
 
     def _kill(self) -> None:
@@ -289,11 +299,10 @@ def _legend_rows(fig: go.Figure, width: int) -> int:
     return max(1, math.ceil(total / max(200, width - 80)))
 
 
-def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
-             height: int = DEFAULT_HEIGHT) -> go.Figure:
-    """The figure as it should print: source line, notes and footer below the plot."""
-    out = go.Figure(fig)
-    meta = dict(out.layout.meta or {})
+def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dict]]:
+    """What printing adds to a figure: layout changes, and the annotations of the source
+    line, the notes and the footer below the plot."""
+    meta = dict(fig.layout.meta or {})
     sources = list(meta.get("sources", []))
     notes = list(meta.get("notes", []))
     small = 11
@@ -304,8 +313,8 @@ def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
     footer = f"{PROJECT} · {LICENCE}"
     line_px = 15
     text_block = (len(source_lines) + len(note_lines) + 1) * line_px + 16
-    legend_px = _legend_rows(out, width) * 24
-    margin = out.layout.margin
+    legend_px = _legend_rows(fig, width) * 24
+    margin = fig.layout.margin
     top = margin.t if margin.t is not None else 80
     bottom = 50 + legend_px + text_block
     max_text = int(height * 0.45)
@@ -320,13 +329,13 @@ def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
         bottom = 50 + legend_px + text_block
     left = margin.l if margin.l is not None else 60
     right = margin.r if margin.r is not None else 30
-    out.update_layout(width=width, height=height,
-                      margin={"l": left, "r": right, "t": top, "b": bottom})
+    layout: dict[str, Any] = {"width": width, "height": height,
+                              "margin": {"l": left, "r": right, "t": top, "b": bottom}}
     plot_h = max(1, height - top - bottom)
     plot_w = max(1, width - left - right)
     x_left = -(left - 12) / plot_w  # the figure's left edge, in the plot's paper units
-    if legend_px and out.layout.legend.orientation != "v":
-        out.update_layout(legend={"y": -(50 - 10) / plot_h, "yanchor": "top"})
+    if legend_px and fig.layout.legend.orientation != "v":
+        layout["legend"] = {"y": -(50 - 10) / plot_h, "yanchor": "top"}
 
     def y_at(px_from_bottom: float) -> float:
         return -(bottom - px_from_bottom) / plot_h
@@ -344,10 +353,31 @@ def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
     added.append(dict(text=footer, xref="paper", yref="paper", x=1 + (right - 12) / plot_w,
                       xanchor="right", y=y_at(line_px + 2), yanchor="top", showarrow=False,
                       font={"size": small - 1, "color": "#9aa5b1"}))
-    # Set at once: each add_annotation validates every annotation again, which made
-    # decorating a chart with many event labels take longer than drawing it.
+    return layout, added
+
+
+def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
+             height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """The figure as it should print: source line, notes and footer below the plot."""
+    layout, added = _decoration(fig, width, height)
+    out = go.Figure(fig)
+    out.update_layout(layout)
+    # Set at once: each add_annotation validates every annotation again.
     out.layout.annotations = (*out.layout.annotations, *added)
     return out
+
+
+def decorated_dict(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
+                   height: int = DEFAULT_HEIGHT) -> dict[str, Any]:
+    """:func:`decorate` as the plain figure data the browser draws, without building and
+    validating a second figure (a tenth of a warm map export)."""
+    layout, added = _decoration(fig, width, height)
+    spec = fig.to_dict()
+    target = spec.setdefault("layout", {})
+    for name, value in layout.items():
+        target[name] = {**target.get(name, {}), **value} if isinstance(value, dict) else value
+    target["annotations"] = [*target.get("annotations", []), *added]
+    return spec
 
 
 def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
@@ -359,10 +389,8 @@ def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     height = export_height(fig, height)
-    figure = decorate(fig, width=width, height=height) if decorated else fig
-    from plotly.io._utils import validate_coerce_fig_to_dict
-
-    fig_dict = validate_coerce_fig_to_dict(figure, True)
+    fig_dict = (decorated_dict(fig, width=width, height=height) if decorated
+                else fig.to_dict())
     opts = {"format": fmt, "width": width, "height": height,
             "scale": PNG_SCALE if fmt == "png" else 1}
     limit = _seconds("INDICATORS_EXPORT_TIMEOUT", RENDER_TIMEOUT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import plotly.io as pio
 import pytest
 
 from indicators import export, load_dataset, views
@@ -95,6 +97,27 @@ def test_decorate_adds_sources_notes_and_footer_escaped() -> None:
     assert any("&lt;script&gt;" in t for t in texts)
 
 
+def _pruned(value: object) -> object:
+    """JSON without empty objects (a figure drops an empty ``title: {}``, a dict keeps it)."""
+    if isinstance(value, dict):
+        kept = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v != {}}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("chart", [c.id for c in views.standard_charts()])
+def test_the_exported_data_is_the_decorated_figure(chart: str) -> None:
+    ds = load_dataset(DATA)
+    fig = next(c for c in views.standard_charts() if c.id == chart).build(ds)
+    height = export.export_height(fig)
+    drawn = json.loads(pio.to_json(export.decorated_dict(fig, height=height), validate=False))
+    shown = json.loads(pio.to_json(export.decorate(fig, height=height)))
+    assert _pruned(drawn) == _pruned(shown)
+    assert drawn["layout"]["annotations"][-1]["text"].endswith("CC BY 4.0")
+
+
 def test_cli_lists_chart_ids() -> None:
     run = subprocess.run([sys.executable, "-m", "indicators", "export", "--list"],
                          capture_output=True, text=True, check=True)
@@ -137,3 +160,33 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
         return
     assert run.returncode == 1
     assert "cannot write" in run.stderr and "Traceback" not in run.stderr
+
+
+@needs_chromium
+def test_a_reused_tab_draws_exactly_what_a_fresh_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tab is kept between images (no reload); what an image leaves behind, a PDF's
+    page above all, must not show up in the next one."""
+    from PIL import Image
+
+    ds = load_dataset(DATA)
+    charts = {c.id: c.build(ds) for c in views.standard_charts()}
+    order = [("map", "png"), ("investment", "pdf"), ("trade-timeline", "svg"),
+             ("map", "png"), ("timeline", "png"), ("investment", "png")]
+
+    def pixels(blob: bytes) -> bytes:
+        return Image.open(io.BytesIO(blob)).convert("RGBA").tobytes()
+
+    runs = {}
+    for reuse in (False, True):
+        monkeypatch.setattr(export, "REUSE_TAB", reuse)
+        export.stop()
+        try:
+            runs[reuse] = [export.render(charts[c], fmt) for c, fmt in order]
+        finally:
+            export.stop()
+    for (chart, fmt), fresh, reused in zip(order, runs[False], runs[True], strict=True):
+        if fmt == "png":
+            assert pixels(fresh) == pixels(reused), chart
+        elif fmt == "pdf":
+            assert reused.startswith(b"%PDF") and abs(len(reused) - len(fresh)) < 64, chart
+    assert pixels(runs[True][0]) == pixels(runs[True][3])
