@@ -49,15 +49,10 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.problems import Problem  # noqa: E402
 from indicators.yamlnodes import (  # noqa: E402
-    _FALSE,
-    _FLOAT,
-    _INT,
-    _NULLS,
-    _SPECIAL_FLOATS,
-    _TRUE,
     MAX_DEPTH,
     MAX_NODES,
     parse_yaml,
+    plain_scalar,
 )
 
 try:  # optional: the point of the benchmark is to find out whether it is worth having
@@ -225,22 +220,7 @@ class _RymlBuilder:
         text = "" if view is None else str(view, "utf8")
         if forced_str or ty & ryml.VALQUO:  # quoted, literal or folded: the text as typed
             return text
-        if text in _NULLS:
-            return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        first = text[0]
-        if first.isdigit() or first in "-+.":
-            if _INT.fullmatch(text):
-                return int(text)
-            if _FLOAT.fullmatch(text):
-                return float(text)
-            special = _SPECIAL_FLOATS.get(text)
-            if special is not None:
-                return special
-        return text
+        return plain_scalar(text)
 
 
 def ryml_read(raw: bytes, file: str, locate: bool = True) -> tuple[_RymlRead, list[Problem]]:

@@ -321,21 +321,26 @@ class _Builder:
         text = node.value
         if node.style or node.tag == _CORE + "str":
             return text  # quoted or explicitly a string: the contributor's text, as typed
-        if text in _NULLS:
-            return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        first = text[0]
-        if first.isdigit() or first in "-+.":
-            if _INT.fullmatch(text):
-                return int(text)
-            if _FLOAT.fullmatch(text):
-                return float(text)
-            special = _SPECIAL_FLOATS.get(text)
-            if special is not None:
-                return special
-        # Everything else (yes, NO, on, 0755, 1:30, 2024-05-18) stays the text typed;
-        # the model decides whether that text is acceptable where it appears.
-        return text
+        return plain_scalar(text)
+
+
+def plain_scalar(text: str) -> Any:
+    """An unquoted, untagged scalar by our rules (YAML 1.2 core, not PyYAML's 1.1)."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "-+.":
+        if _INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.fullmatch(text):
+            return float(text)
+        special = _SPECIAL_FLOATS.get(text)
+        if special is not None:
+            return special
+    # Everything else (yes, NO, on, 0755, 1:30, 2024-05-18) stays the text typed;
+    # the model decides whether that text is acceptable where it appears.
+    return text
