@@ -219,7 +219,14 @@ def bench_memory(path: Path, size: int) -> None:
             "os.environ['INDICATORS_CACHE_DIR'] = tempfile.mkdtemp()\n"
             "from indicators import load_dataset\n"
             "ds = load_dataset(sys.argv[1])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+            # VmHWM is this process's own peak. ru_maxrss is not: Linux carries it over
+            # from the parent across fork and exec, so it reported the benchmark's own
+            # size (the 100k datasets it holds) whenever that was larger.
+            "try:\n"
+            "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+            "    print(int(status.split()[0]))\n"
+            "except (OSError, IndexError):\n"
+            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True, cwd=ROOT)
     mb = int(out.stdout.strip().splitlines()[-1]) / 1024
