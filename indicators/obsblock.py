@@ -129,9 +129,6 @@ class ObservationTable:
     def __len__(self) -> int:
         return self.table.num_rows
 
-    def file(self, row: int) -> str:
-        return self.files[self.file_of[row]]
-
     def where(self, rows: Sequence[int] | np.ndarray) -> list[str]:
         """``file:line`` of each row's record, for messages that point at another record."""
         idx = np.asarray(rows, dtype=np.int64)
