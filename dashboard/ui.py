@@ -222,3 +222,14 @@ def guard(render: Callable[[], None]) -> None:
     except Exception as exc:  # the user sees what happened, not the stack
         st.error(f"This view could not be drawn ({type(exc).__name__}). The rest of the "
                  "dashboard is unaffected; please report this with the page's URL.")
+
+
+def years_slider(container: Any, bounds: tuple[int, int], shared: dict[str, Any],
+                 key: str) -> tuple[int, int]:
+    """The year range shared by the pages (and the URL); no slider when there is one year."""
+    from dashboard.state import pick_range
+
+    if bounds[0] >= bounds[1]:
+        return bounds
+    return container.slider("Years", bounds[0], bounds[1],
+                            pick_range(shared.get("from"), shared.get("to"), bounds), key=key)

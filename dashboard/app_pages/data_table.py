@@ -34,17 +34,7 @@ def render() -> None:
     )
     c3, c4, c5 = st.columns([3, 3, 2])
     bounds = cached.call(ds, "year_bounds")
-    years = (
-        c3.slider(
-            "Years",
-            bounds[0],
-            bounds[1],
-            state.pick_range(shared.get("from"), shared.get("to"), bounds),
-            key="data-years",
-        )
-        if bounds[0] < bounds[1]
-        else bounds
-    )
+    years = ui.years_slider(c3, bounds, shared, key="data-years")
     sources = c4.multiselect(
         "Sources",
         src_options,

@@ -28,17 +28,7 @@ def render() -> None:
     )
     pledges = c3.toggle("Pledges and targets", value=True, key="investment-pledges")
     bounds = cached.call(ds, "year_bounds", available or None)
-    years = (
-        st.slider(
-            "Years",
-            bounds[0],
-            bounds[1],
-            state.pick_range(shared.get("from"), shared.get("to"), bounds),
-            key="investment-years",
-        )
-        if bounds[0] < bounds[1]
-        else bounds
-    )
+    years = ui.years_slider(st, bounds, shared, key="investment-years")
     state.publish(partners=partners, **{"from": years[0], "to": years[1]})
     if not partners or not chosen:
         st.info("Choose at least one partner and one indicator.")
