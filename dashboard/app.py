@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loading, state
-
-st.set_page_config(page_title="China–Central Asia indicators", page_icon="🌏", layout="wide",
-                   initial_sidebar_state="expanded")
+from dashboard import loading, state, ui
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -28,10 +25,22 @@ PAGES = [
 
 page = st.navigation(PAGES)
 state.restore_url()
-dataset = loading.dataset()
+refs = loading.datasets()
+ref = loading.chosen(refs, state.shared().get("dataset"))
+if len(refs) > 1:
+    titles = {r.id: r.title for r in refs}
+    picked = st.sidebar.selectbox("Dataset", list(titles), index=list(titles).index(ref.id),
+                                  format_func=titles.get, key="dataset-choice")
+    ref = loading.chosen(refs, picked)
+    state.publish(dataset=ref.id)
+dataset = loading.dataset(ref)
+rel = dataset.relationship
+st.set_page_config(page_title=f"{rel.title} · indicators", page_icon="🌏", layout="wide",
+                   initial_sidebar_state="expanded")
 with st.sidebar:
     st.caption(f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
                f"{len(dataset.projects)} projects · {len(dataset.events)} events")
-    st.caption("Every figure as its source states it, qualifier included. Data: CC BY 4.0.")
+    licence = f"Data: {ui.md(rel.licence)}." if rel.licence else "The data's licence is not stated."
+    st.caption(f"Every figure as its source states it, qualifier included. {licence}")
 with loading.shared_with_page(dataset):
     page.run()

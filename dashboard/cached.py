@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from indicators import Dataset, frames, views
+from indicators import Dataset, frames, roles, views
 
 
 def _data_rows(ds: Dataset, **filters: Any) -> Any:
@@ -55,6 +55,13 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "series": frames.series,
     "headline": frames.headline,
     "partial_labels": frames.partial_labels,
+    "counterparts": roles.counterparts,
+    "default_partners": roles.default_partners,
+    "reporters": roles.reporters,
+    "map_series": views.map_series,
+    "map_indicators": views.map_indicators,
+    "default_investment": views.default_investment,
+    "default_volume_project": views.default_volume_project,
 }
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import streamlit as st
 
 from indicators import Dataset, load_dataset
+from indicators.datasets import DatasetRef, discover, pick
 from indicators.loader import data_files
 from indicators.problems import Problem, Report
 
@@ -86,14 +87,29 @@ def signature_key(sig: tuple[tuple[str, int, int, int, int], ...]) -> str:
 
 # A resource, not a copy per rerun: st.cache_data would unpickle every frame on every rerun
 # (seconds at 100k datapoints). Pages never modify the dataset; they derive new frames.
-@st.cache_resource(show_spinner="Loading the dataset…", max_entries=2)
+# Each dataset of the root is cached on its own (keyed by its folder and its files).
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=8)
 def _load(path: str, key: str) -> Dataset:
     return load_dataset(path)
 
 
-def dataset() -> Dataset:
+def datasets() -> list[DatasetRef]:
+    """The datasets of the data root; never raises (a root that cannot be read is one
+    dataset whose loading reports the problem)."""
+    try:
+        return discover(data_path())
+    except OSError:
+        return [DatasetRef("dataset", "Dataset", data_path())]
+
+
+def chosen(refs: list[DatasetRef], wanted: str | None) -> DatasetRef:
+    """The dataset asked for (by id), else the first."""
+    return pick(refs, wanted) or refs[0]
+
+
+def dataset(ref: DatasetRef | None = None) -> Dataset:
     """The current dataset; never raises. A failure to load becomes a report problem."""
-    path = data_path()
+    path = ref.path if ref is not None else data_path()
     try:
         return _load(str(path), signature_key(signature(path)))
     except Exception as exc:  # the app must stay up even if loading itself breaks

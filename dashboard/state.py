@@ -24,7 +24,7 @@ def _from_url() -> dict[str, Any]:
             raw = params.get_all("partners")
             items = [p for r in raw for p in str(r)[:MAX_PARAM].split(",")]
             out["partners"] = [p.strip() for p in items if p.strip()][:20]
-        for key in ("indicator", "measure", "period"):
+        for key in ("indicator", "measure", "period", "dataset", "view"):
             if key in params:
                 out[key] = str(params[key])[:MAX_PARAM]
         for key in ("from", "to", "year"):

@@ -21,7 +21,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard.loading import TOPOJSON_URL
-from indicators import Dataset, export
+from indicators import Dataset, export, roles
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
 
@@ -185,19 +185,19 @@ def cite(ds: Dataset, source_ids: list[str] | pd.Series, label: str = "Source") 
     st.caption(f"{md(label)}: {md(text)}{md(more)}")
 
 
-PARTNER_OPTIONS = ["C5", "KAZ", "KGZ", "TJK", "TKM", "UZB"]
-
-
-def partner_picker(container: Any, names: dict[str, str], shared: dict[str, Any],
-                   key: str) -> list[str]:
-    """The partners filter shared by the pages (and the URL): C5 is the regional total."""
+def partner_picker(container: Any, ds: Dataset, shared: dict[str, Any], key: str,
+                   view: str | None = None) -> list[str]:
+    """The partners filter shared by the pages (and the URL): the dataset's group and
+    declared partners first, then every other counterpart the data holds."""
+    from dashboard import cached
     from dashboard.state import pick_list
 
+    options = cached.call(ds, "counterparts", view)
+    default = cached.call(ds, "default_partners", view)
+    labels = {p: roles.series_name(ds, p) for p in options}
     return container.multiselect(
-        "Partners", PARTNER_OPTIONS,
-        default=pick_list(shared.get("partners"), PARTNER_OPTIONS, PARTNER_OPTIONS),
-        format_func=lambda p: "Central Asia (total)" if p == "C5" else names.get(p, p),
-        key=key)
+        "Partners", options, default=pick_list(shared.get("partners"), options, default),
+        format_func=lambda p: labels.get(p, p), key=key)
 
 
 def chart_frame(points: pd.DataFrame, ds: Dataset) -> pd.DataFrame:

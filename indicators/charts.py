@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import geo
 from .frames import (
     MIRROR_NOTE,
     QUALIFIER_NOTES,
@@ -33,13 +34,12 @@ FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1f2933"
 MUTED = "#6b7785"
 GRID = "#e4e7eb"
-# Fixed colours per entity so a country looks the same on every chart (Okabe–Ito based).
-ENTITY_COLOURS = {
-    "C5": "#1f2933", "KAZ": "#0072B2", "KGZ": "#E69F00", "TJK": "#009E73", "TKM": "#CC79A7",
-    "UZB": "#56B4E9", "CHN": "#D55E00",
-}
-FALLBACK = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-            "#999999"]
+GROUP_INK = "#1f2933"
+# One colour-blind-safe palette (Okabe–Ito, then Paul Tol's muted scheme). A dataset gives
+# its entities their colours from it by position (indicators.roles.colours); a series with no
+# assigned colour takes the next one.
+PALETTE = ("#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#882255",
+           "#117733", "#332288", "#999933", "#44AA99", "#AA4499", "#6699CC", "#888888")
 STATUS_COLOURS = {
     "operational": "#009E73", "under_construction": "#E69F00", "planned": "#56B4E9",
     "agreed": "#0072B2", "announced": "#999999", "proposed": "#bbbbbb",
@@ -70,8 +70,8 @@ def pretty(text: str) -> str:
     return text.replace("_", " ")
 
 
-def colour_for(entity: str, i: int = 0) -> str:
-    return ENTITY_COLOURS.get(entity, FALLBACK[i % len(FALLBACK)])
+def colour_for(entity: str, i: int = 0, colours: dict[str, str] | None = None) -> str:
+    return (colours or {}).get(entity) or PALETTE[i % len(PALETTE)]
 
 
 def _layout(fig: go.Figure, *, chart_id: str, title: str, subtitle: str, sources: Iterable[str],
@@ -215,21 +215,22 @@ def _with_gaps(xs: list[int], ys: list[float], extra: list) -> tuple[list, list,
 
 
 def _series_name(reporter: str | None, partner: str | None, names: dict[str, str],
-                 mixed: bool) -> str:
+                 mixed: bool, group: str | None = None) -> str:
     p = names.get(partner or "", partner or "")
-    if partner == "C5":
-        p = "Central Asia (total)"
+    if partner and partner == group:
+        p = f"{p} (total)"
     if mixed and reporter:
         return f"{p} ({names.get(reporter, reporter)}'s data)"
     return p
 
 
 def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
+                         colours: dict[str, str] | None = None,
                          events: pd.DataFrame | None = None, style: str = "line",
                          share_of: pd.DataFrame | None = None,
                          targets: pd.DataFrame | None = None, title: str = "Trade",
                          subtitle: str = "", chart_id: str = "trade-timeline",
-                         height: int = 480) -> go.Figure:
+                         height: int = 480, view: str = "", group: str | None = None) -> go.Figure:
     """Annual (or same-partial-period) values by partner over time.
 
     ``points`` comes from :func:`indicators.frames.series`. With ``share_of`` (the total's
@@ -254,14 +255,14 @@ def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: 
     for i, ((reporter, partner), grp) in enumerate(points.groupby(["reporter", "partner"],
                                                                    sort=False, dropna=False)):
         grp = grp.sort_values("year")
-        name = _series_name(reporter, partner, names, mixed)
-        colour = colour_for(partner, i)
+        name = _series_name(reporter, partner, names, mixed, group)
+        colour = colour_for(partner, i, colours)
         hover = _hover_rows(grp, sources, scale) if share_of is None else [
             [f"{v:.1f}% of total", esc(parse_period(p).label()), "", esc(source_label(sources, s)),
              "%"] for v, p, s in zip(grp["value"], grp["period"], grp["source"], strict=True)]
         y = (grp["value"] / scale.divisor).tolist()
         symbols = [SYMBOLS.get(q, "circle") for q in grp["qualifier"]]
-        dash = "dot" if mixed and reporter != "CHN" else "solid"
+        dash = "dot" if mixed and reporter != view else "solid"
         if style in ("bar", "stacked"):
             fig.add_trace(go.Bar(
                 x=grp["year"].tolist(), y=y, name=esc(name), marker_color=colour,
@@ -304,8 +305,8 @@ def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: 
             fig.add_trace(go.Scatter(
                 x=grp["year"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
                 mode="markers+text",
-                name=esc(f"Target: {_series_name(None, partner, names, False)}"),
-                marker={"symbol": "star", "size": 14, "color": colour_for(partner, i)},
+                name=esc(f"Target: {_series_name(None, partner, names, False, group)}"),
+                marker={"symbol": "star", "size": 14, "color": colour_for(partner, i, colours)},
                 text=[esc(format_value(v, u, q, None, sign=True)) for v, u, q in
                       zip(grp["value"], grp["unit"], grp["qualifier"], strict=True)],
                 textposition="top center", textfont={"size": 10},
@@ -339,36 +340,40 @@ def _title_of(sources: pd.DataFrame, source_id: str) -> str:
 
 
 def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
+                       colours: dict[str, str] | None = None, view: str = "",
+                       view_name: str = "The reporter",
                        title: str = "Mirror statistics: the same trade, two reporters",
                        subtitle: str = "", chart_id: str = "trade-mirror",
                        height: int = 480) -> go.Figure:
-    """China's figure next to the partner's own figure for each pair and period, with the gap."""
+    """The point of view's figure next to the partner's own figure for each pair and period,
+    with the gap."""
     fig = go.Figure()
     cited: list[str] = []
     if table.empty:
         scale = Scale(1e9, "USD bn", "$", " bn")
     else:
         scale = pick_scale(table["unit"].iloc[0],
-                           [*table["china_value"].tolist(), *table["partner_value"].tolist()])
+                           [*table["focus_value"].tolist(), *table["partner_value"].tolist()])
     labels = [f"{esc(names.get(p, p))}<br>{esc(parse_period(per).label())}"
               for p, per in zip(table["partner"], table["period"], strict=True)]
     for side, col, colour, qual_col, src_col in (
-            ("China's customs", "china_value", ENTITY_COLOURS["CHN"], "china_qualifier",
-             "china_source"),
-            ("Partner's statistics", "partner_value", "#0072B2", "partner_qualifier",
+            (f"{view_name}'s statistics", "focus_value", colour_for(view, 0, colours),
+             "focus_qualifier", "focus_source"),
+            ("Partner's statistics", "partner_value", GROUP_INK, "partner_qualifier",
              "partner_source")):
         hover = [[esc(format_value(v, u, q, None, sign=True)), lab, esc(_title_of(sources, s)),
                   esc(source_label(sources, s)), esc(u)]
                  for v, u, q, s, lab in zip(table[col], table["unit"], table[qual_col],
                                             table[src_col], labels, strict=True)]
         fig.add_trace(go.Bar(
-            x=labels, y=(table[col] / scale.divisor).tolist(), name=side, marker_color=colour,
+            x=labels, y=(table[col] / scale.divisor).tolist(), name=esc(side),
+            marker_color=colour,
             marker_pattern_shape=["" if q == "exact" else "/" for q in table[qual_col]],
             customdata=hover, hovertemplate=HOVER))
         cited += table[src_col].tolist()
     gaps = []
     for lab, gap, top in zip(labels, table["gap_pct"],
-                             table[["china_value", "partner_value"]].max(axis=1), strict=True):
+                             table[["focus_value", "partner_value"]].max(axis=1), strict=True):
         gap_text = f"{gap:+.0f}%" if abs(gap) >= 0.5 else "±0%"
         gaps.append(go.layout.Annotation(x=lab, y=top / scale.divisor, text=gap_text,
                                          showarrow=False, yshift=12,
@@ -378,8 +383,8 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
     fig.update_xaxes(tickangle=0, tickfont={"size": 11})
-    qualifiers = [*table.get("china_qualifier", []), *table.get("partner_qualifier", [])]
-    notes = [*_qualifier_notes(qualifiers), "Gap: China's figure relative to the partner's.",
+    qualifiers = [*table.get("focus_qualifier", []), *table.get("partner_qualifier", [])]
+    notes = [*_qualifier_notes(qualifiers), f"Gap: {view_name}'s figure relative to the partner's.",
              MIRROR_NOTE]
     fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
@@ -390,6 +395,9 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
 
 def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
                        title: str, subtitle: str = "", chart_id: str = "investment",
+                       colours: dict[str, str] | None = None,
+                       indicator_names: dict[str, str] | None = None, focus: str = "",
+                       group: str | None = None,
                        events: pd.DataFrame | None = None, height: int = 480) -> go.Figure:
     """Stocks and cumulative figures at the dates they refer to (investment, volumes)."""
     fig = go.Figure()
@@ -401,11 +409,11 @@ def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: di
     for i, (key, grp) in enumerate(points.groupby(group_cols, sort=False, dropna=False)):
         indicator, reporter, partner, basis = key
         grp = grp.sort_values("period_end")
-        who = _series_name(reporter, partner, names, False)
-        if isinstance(reporter, str) and reporter not in ("CHN",):
+        who = _series_name(reporter, partner, names, False, group)
+        if isinstance(reporter, str) and reporter != focus:
             who = f"{who} ({names.get(reporter, reporter)}'s figure)"
         name = f"{pretty(str(indicator))}: {who}" + (f" [{basis}]" if basis != "actual" else "")
-        colour = colour_for(partner if isinstance(partner, str) else "", i)
+        colour = colour_for(partner if isinstance(partner, str) else "", i, colours)
         fig.add_trace(go.Scatter(
             x=grp["period_end"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
             # A line between two bounds ("more than 30", "more than 40") would draw a path
@@ -428,12 +436,10 @@ def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: di
                    notes=_qualifier_notes(qualifiers), height=height)
 
 
-MAP_CENTRE = {"lon": 80, "lat": 42}
-
-
 def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataFrame,
               names: dict[str, str], indicator_name: str, year: int | None,
-              figures: pd.DataFrame | None = None, title: str = "China and Central Asia",
+              colours: dict[str, str] | None = None, focus: str = "",
+              figures: pd.DataFrame | None = None, title: str = "Trade and connectivity",
               subtitle: str = "", chart_id: str = "map", colour_by: str = "kind",
               show_projects: bool = True, height: int = 620,
               today: date | None = None) -> go.Figure:
@@ -465,17 +471,23 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
             name=esc(indicator_name)))
         cited += shaded["source"].tolist()
         qualifiers += shaded["qualifier"].tolist()
-    fig.add_trace(go.Choropleth(
-        locations=["CHN"], locationmode="ISO-3", z=[0], showscale=False,
-        colorscale=[[0, "#fde0c5"], [1, "#fde0c5"]], marker_line_color="white",
-        text=[esc(names.get("CHN", "China"))], hovertemplate="<b>%{text}</b><extra></extra>",
-        customdata=[["", "", "", "", "", "CHN"]], name="China"))
+    if focus:
+        # The anchor: the country whose relationships the map shows, in a tint of its colour.
+        tint = _tint(colour_for(focus, 0, colours))
+        fig.add_trace(go.Choropleth(
+            locations=[focus], locationmode="ISO-3", z=[0], showscale=False,
+            colorscale=[[0, tint], [1, tint]], marker_line_color="white",
+            text=[esc(names.get(focus, focus))], hovertemplate="<b>%{text}</b><extra></extra>",
+            customdata=[["", "", "", "", "", focus]], name=esc(names.get(focus, focus))))
     if show_projects and not projects.empty:
         cited += _project_traces(fig, projects, sources=sources, figures=figures,
                                  colour_by=colour_by, today=today)
+    box = geo.frame([*([focus] if focus else []), *shaded["partner"].tolist()]) if (
+        focus or not shaded.empty) else None
+    box = box or geo.Frame("world", 110, (-180.0, 180.0), (-60.0, 85.0))
     fig.update_geos(
-        scope="asia", resolution=50, projection_type="mercator",
-        lonaxis_range=[44, 124], lataxis_range=[24, 56], showcountries=True,
+        scope=box.scope, resolution=box.resolution, projection_type="mercator",
+        lonaxis_range=list(box.lon), lataxis_range=list(box.lat), showcountries=True,
         countrycolor="#ffffff", showland=True, landcolor="#eef0f2", showlakes=True,
         lakecolor="#d6e6f2", showocean=True, oceancolor="#f4f8fb", showframe=False,
         showcoastlines=True, coastlinecolor="#c5ccd3", bgcolor="white")
@@ -491,6 +503,13 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
                               "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)",
                               "font": {"size": 11}})
     return fig
+
+
+def _tint(colour: str, amount: float = 0.72) -> str:
+    """A light version of a colour: the map's anchor country, under the shaded partners."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (round(c + (255 - c) * amount) for c in (r, g, b))
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def _project_traces(fig: go.Figure, projects: pd.DataFrame, *, sources: pd.DataFrame,
@@ -634,7 +653,7 @@ def build_status_bars(projects: pd.DataFrame, *, sources: pd.DataFrame,
 
 
 def build_volume_series(points: pd.DataFrame, *, sources: pd.DataFrame, names: dict[str, str],
-                        title: str, subtitle: str = "",
+                        title: str, subtitle: str = "", colours: dict[str, str] | None = None,
                         chart_id: str = "project-volumes") -> go.Figure:
     """A project's volume series (gas, oil, trains, TEU, cargo) by period."""
     fig = go.Figure()
@@ -649,7 +668,7 @@ def build_volume_series(points: pd.DataFrame, *, sources: pd.DataFrame, names: d
         label = " → ".join(names.get(x, x) for x in (reporter, partner)
                            if isinstance(x, str)) or "all"
         annual = grp["period_kind"] == "year"
-        colour = FALLBACK[i % len(FALLBACK)]
+        colour = PALETTE[(i + 1) % len(PALETTE)]
         fig.add_trace(go.Scatter(
             x=grp["period_end"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
             mode="lines+markers" if annual.all() else "markers", name=esc(label),

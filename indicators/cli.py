@@ -6,22 +6,36 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .datasets import discover
 from .loader import validate_dataset
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report = validate_dataset(args.path)
+    refs = discover(args.path)
+    several = len(refs) > 1
+    reports = [(ref, validate_dataset(ref.path)) for ref in refs]
     if args.format == "json":
-        print(report.to_json())
+        if several:
+            import json
+
+            print(json.dumps({ref.id: json.loads(r.to_json()) for ref, r in reports},
+                             indent=2, ensure_ascii=False))
+        else:
+            print(reports[0][1].to_json())
     else:
-        for problem in report.sorted():
-            if args.format == "github":
-                print(problem.format_github())
-            else:
-                print(problem.format())
-        print(report.summary())
-    failed = not report.valid or (args.strict and bool(report.warnings))
+        for _, report in reports:
+            for problem in report.sorted():
+                print(problem.format_github() if args.format == "github" else problem.format())
+        # One summary line per dataset, after every problem.
+        for ref, report in reports:
+            print(f"{ref.id}: {report.summary()}" if several else report.summary())
+    failed = any(not r.valid or (args.strict and bool(r.warnings)) for _, r in reports)
     return 1 if failed else 0
+
+
+def add_dataset_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dataset", metavar="ID",
+                        help="the dataset to use where the data folder holds several")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check every data file and report all problems",
-                       description="Check every data file under PATH; exit 0 when valid, "
-                                   "1 when not. One line per problem: "
-                                   "path:line:col: error[code]: message (hint).")
+                       description="Check every data file under PATH (each dataset, where "
+                                   "it holds several); exit 0 when valid, 1 when not. One "
+                                   "line per problem: path:line:col: error[code]: message "
+                                   "(hint), then one summary line per dataset.")
     p.add_argument("path", nargs="?", default="data", help="data folder or file (default: data)")
     p.add_argument("--format", choices=("text", "github", "json"), default="text",
                    help="text (default), GitHub Actions annotations, or JSON")

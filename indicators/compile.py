@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import SECTIONS
+from .model import SECTIONS, Descriptor
 from .obsblock import ObservationBlock
 from .problems import Problem
 from .yamlnodes import REJECTED, locate, parse_yaml, position
@@ -98,15 +98,19 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
-def _pydantic_problem(err: dict[str, Any], section: str, root: Node, file: str) -> Problem:
-    loc = (section, *err["loc"])
+def _pydantic_problem(err: dict[str, Any], section: str | None, root: Node,
+                      file: str) -> Problem:
+    """A pydantic error as a located problem. ``section`` None: the file is one record
+    (``dataset.yaml``), not a mapping of sections holding lists."""
+    loc = (section, *err["loc"]) if section else tuple(err["loc"])
+    inner = tuple(err["loc"][1:]) if section else tuple(err["loc"])
     etype = err["type"]
-    fieldpath = ".".join(str(x) for x in err["loc"][1:])
+    fieldpath = ".".join(str(x) for x in inner)
     line, col = locate(root, loc)
-    model = SECTIONS[section]
+    model = SECTIONS[section] if section else Descriptor
     if etype == "extra_forbidden":
         name = str(err["loc"][-1])
-        allowed = _allowed_fields(model, err["loc"][1:-1])
+        allowed = _allowed_fields(model, inner[:-1])
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "allowed fields: " + ", ".join(allowed)
         return Problem("unknown-field", f"unknown field {name!r}", file, line, col,
@@ -235,6 +239,36 @@ def compile_text(raw: bytes, file: str) -> CompiledFile:
             continue
         _compile_section(section, items, val_node, root, file, out)
     return out
+
+
+_DESCRIPTOR = TypeAdapter(Descriptor)
+
+
+def compile_descriptor(raw: bytes, file: str) -> tuple[Record | None, list[Problem]]:
+    """``dataset.yaml``: one mapping, validated as a :class:`Descriptor`, with positions."""
+    text, problems = _decode(raw, file)
+    if text is None:
+        return None, problems
+    parsed, more = parse_yaml(text, file)
+    problems += more
+    root = parsed.root
+    if root is None or not isinstance(parsed.value, dict) or not isinstance(root, MappingNode):
+        if not more:
+            line, col = position(root) if root is not None else (1, 1)
+            problems.append(Problem(
+                "top-level", "dataset.yaml must be a mapping of id, title, description, focus, "
+                "partners, group and licence", file, line, col,
+                hint="see data/README.md, 'dataset.yaml', for an example"))
+        return None, problems
+    try:
+        obj = _DESCRIPTOR.validate_python(parsed.value)
+    except ValidationError as exc:
+        problems += [_pydantic_problem(err, None, root, file)
+                     for err in exc.errors(include_url=False) if err.get("input") is not REJECTED]
+        return None, problems
+    pos: dict[str, Pos] = {}
+    _positions(root, "", pos)
+    return Record(obj.model_dump(), position(root)[0], pos), problems
 
 
 def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: Node, file: str,

@@ -10,17 +10,20 @@ from __future__ import annotations
 import pandas as pd
 
 from . import frames as F
+from . import roles as R
 from .dataset import Dataset
 
 TOLERANCE_PCT = 2.0
 
 
-def sums_against_totals(ds: Dataset, indicator: str = "trade_total",
-                        group: str = "C5") -> pd.DataFrame:
+def sums_against_totals(ds: Dataset, indicator: str | None = None,
+                        group: str | None = None) -> pd.DataFrame:
     """For each reporter and period with a regional total and every member's figure:
-    the members' sum against the total."""
+    the members' sum against the total (the dataset's group and total trade by default)."""
     cols = ["reporter", "period", "total", "sum_of_members", "gap_pct", "members",
             "total_source", "ok"]
+    indicator = indicator or R.trade_measures(ds).get("total")
+    group = group or ds.relationship.group
     members_row = ds.entities[ds.entities["id"] == group]
     if members_row.empty or ds.observations.empty:
         return pd.DataFrame(columns=cols)
@@ -56,14 +59,19 @@ def sums_against_totals(ds: Dataset, indicator: str = "trade_total",
 
 
 def shares_against_levels(ds: Dataset) -> pd.DataFrame:
-    """A stated share (`trade_share` with `share_of`) against the share the levels give."""
+    """A stated share (the catalog's `role: share`, with `share_of`) against the share the
+    levels give."""
     cols = ["reporter", "partner", "share_of", "period", "stated_pct", "from_levels_pct",
             "gap_points", "source", "ok"]
     obs = ds.observations
-    shares = obs[(obs["indicator"] == "trade_share") & obs["share_of"].notna()]
+    total = R.trade_measures(ds).get("total")
+    share = R.role_indicator(ds, "share")
+    if obs.empty or total is None or share is None:
+        return pd.DataFrame(columns=cols)
+    shares = obs[(obs["indicator"] == share) & obs["share_of"].notna()]
     if shares.empty:
         return pd.DataFrame(columns=cols)
-    levels = F.representatives(obs[(obs["indicator"] == "trade_total")
+    levels = F.representatives(obs[(obs["indicator"] == total)
                                    & (obs["basis"] == "actual") & (obs["unit"] == "USD")],
                                ds.sources)
     lookup = dict(zip(zip(levels["reporter"], levels["partner"], levels["period"], strict=True),

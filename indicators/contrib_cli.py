@@ -127,11 +127,25 @@ def _add_new(sub: Any) -> None:
 
 # ---- indicators diff ---------------------------------------------------------------------
 
+def _data_folder(args: argparse.Namespace) -> Path | None:
+    """``--data``, narrowed to ``--dataset`` where it holds several; None (said) when not."""
+    from .datasets import DatasetChoiceError, resolve
+
+    try:
+        return resolve(args.data, args.dataset).path
+    except DatasetChoiceError as exc:
+        _err(str(exc))
+        return None
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
     from . import diff
 
+    data = _data_folder(args)
+    if data is None:
+        return 2
     try:
-        text = diff.changelog_markdown(args.base, args.head, args.data,
+        text = diff.changelog_markdown(args.base, args.head, data,
                                        charts=Path(args.charts) if args.charts else None)
     except diff.GitError as exc:
         _err(str(exc))
@@ -154,6 +168,7 @@ def _add_diff(sub: Any) -> None:
                    help="the data folder (default: data)")
     p.add_argument("--charts", metavar="DIR",
                    help="also write before/after PNGs of the charts whose data changed")
+    add_dataset_option(p)
     p.set_defaults(func=_cmd_diff)
 
 
@@ -162,8 +177,11 @@ def _add_diff(sub: Any) -> None:
 def _cmd_export_data(args: argparse.Namespace) -> int:
     from .datapackage import ExportError, export_data
 
+    data = _data_folder(args)
+    if data is None:
+        return 2
     try:
-        written = export_data(args.data, args.out)
+        written = export_data(data, args.out)
     except ExportError as exc:
         _err(str(exc))
         return 1
@@ -182,7 +200,14 @@ def _add_export_data(sub: Any) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="the package folder to write")
     p.add_argument("--data", default="data", metavar="DIR",
                    help="the data folder (default: data)")
+    add_dataset_option(p)
     p.set_defaults(func=_cmd_export_data)
+
+
+def add_dataset_option(parser: argparse.ArgumentParser) -> None:
+    from .cli import add_dataset_option as add
+
+    add(parser)
 
 
 def add_contrib_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

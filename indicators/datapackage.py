@@ -324,18 +324,25 @@ def resource_descriptor(t: Table) -> dict[str, Any]:
             "schema": schema}
 
 
+def _licence(text: str) -> dict[str, str]:
+    """The dataset's licence as the Data Package names it; CC BY 4.0 spelt out in full."""
+    if text.replace(" ", "").replace("-", "").upper() in ("CCBY4.0", ""):
+        return LICENCE if text else {"name": "not-stated", "title": "Licence not stated"}
+    return {"name": text, "title": text}
+
+
 def package_descriptor(ds: Dataset) -> dict[str, Any]:
     sources = [{"title": f"{r['publisher']}: {r['title']}", "path": r["url"]}
                for r in _records(ds.sources)]
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
-        "title": "Bilateral economic indicators",
+        "title": ds.relationship.title,
         "description": "Figures stated in public reports (trade, investment, corridor and "
                        "infrastructure projects, summit milestones), each with its source "
                        "and its position in the source. Values are kept as stated and "
                        "converted to each indicator's canonical unit.",
-        "licenses": [LICENCE],
+        "licenses": [_licence(ds.relationship.licence)],
         "sources": sources,
         "resources": [resource_descriptor(t) for t in TABLES],
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .problems import Report
+from .relationship import EMPTY, Relationship
 
 
 @dataclass
@@ -24,3 +25,4 @@ class Dataset:
     excluded: pd.DataFrame
     report: Report = field(default_factory=Report)
     fingerprint: str = ""
+    relationship: Relationship = EMPTY

@@ -27,7 +27,7 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
         return "Charts: not rendered. " + export.missing_browser_message()
     changed: list[tuple[str, str, object, object]] = []
     failed: list[str] = []
-    for chart in views.standard_charts():
+    for chart in views.standard_charts(new):
         try:
             before, after = chart.build(old), chart.build(new)
         except Exception as exc:  # a chart that cannot be drawn on one side is reported

@@ -27,15 +27,15 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-PROJECT = "China–Central Asia indicators"
-LICENCE = "Data: CC BY 4.0"
+from .geo import TOPOJSON_DIR
+
+PROJECT = "Bilateral economic indicators"
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
         "csv": "text/csv"}
 DEFAULT_WIDTH = 1000
 DEFAULT_HEIGHT = 600
 PNG_SCALE = 2
-TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "dashboard" / "static" / "topojson"
 RENDER_TIMEOUT = 60  # seconds for one image; INDICATORS_EXPORT_TIMEOUT overrides
 START_TIMEOUT = 30  # seconds for the browser to start; INDICATORS_EXPORT_START_TIMEOUT
 
@@ -310,7 +310,9 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
     source_lines = [html.escape(line) for line in _wrap(
         "Source: " + ("; ".join(sources) if sources else "none shown"), width - 40, small)]
     note_lines = [html.escape(line) for n in notes for line in _wrap(n, width - 40, small - 1)]
-    footer = f"{PROJECT} · {LICENCE}"
+    # The dataset's title and licence, stamped on the figure by indicators.views.
+    licence = meta.get("licence") or "licence not stated"
+    footer = f"{meta.get('project') or PROJECT} · Data: {licence}"
     line_px = 15
     text_block = (len(source_lines) + len(note_lines) + 1) * line_px + 16
     legend_px = _legend_rows(fig, width) * 24

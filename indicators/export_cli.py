@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from . import export
+from .cli import add_dataset_option
 from .loader import load_dataset
 
 
@@ -36,9 +37,16 @@ def _write_atomic(path: Path, blob: bytes) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from .datasets import DatasetChoiceError, resolve
     from .views import standard_charts
 
-    charts = standard_charts()
+    try:
+        ref = resolve(args.data, args.dataset)
+    except DatasetChoiceError as exc:
+        print(f"indicators export: {exc}", file=sys.stderr)
+        return 2
+    ds = load_dataset(ref.path)
+    charts = standard_charts(ds)
     if args.list:
         for c in charts:
             print(f"{c.id:<18} {c.description}")
@@ -72,7 +80,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"indicators export: cannot write to {out}: {exc.strerror}; choose a writable "
               "folder with --out", file=sys.stderr)
         return 1
-    ds = load_dataset(args.data)
     if not ds.report.valid:
         print(f"indicators export: warning: {len(ds.report.errors)} problem(s) in the data; "
               "charts show the valid records (run `indicators validate`)", file=sys.stderr)
@@ -115,6 +122,7 @@ def add_export_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p.add_argument("--chart", action="append", metavar="ID",
                    help="only this chart id (repeatable); see --list")
     p.add_argument("--data", default="data", metavar="PATH", help="data folder (default: data)")
+    add_dataset_option(p)
     p.add_argument("--width", type=int, default=export.DEFAULT_WIDTH, help="image width in px")
     p.add_argument("--height", type=int, default=export.DEFAULT_HEIGHT,
                    help="image height in px (tall charts keep their own height)")

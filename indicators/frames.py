@@ -275,6 +275,8 @@ class Headline:
     source_id: str
     delta_text: str | None
     n_sources: int
+    indicator: str = ""
+    period_end: str = ""
 
 
 def headline(ds: Dataset, indicator: str, reporter: str, partner: str,
@@ -298,39 +300,40 @@ def headline(ds: Dataset, indicator: str, reporter: str, partner: str,
         value_text=format_value(last["value"], last["unit"], last["qualifier"], last["value_max"]),
         period=parse_period(last["period"]).label(),
         source=source_label(ds.sources, last["source"]),
-        source_id=last["source"], delta_text=delta, n_sources=int(last["n_sources"]))
+        source_id=last["source"], delta_text=delta, n_sources=int(last["n_sources"]),
+        indicator=str(last["indicator"]), period_end=str(last["period_end"]))
 
 
 def mirror_table(ds: Dataset, partners: Sequence[str], years: tuple[int, int] | None = None,
-                 indicator: str = "trade_total") -> pd.DataFrame:
-    """China's figure and the partner's own figure for the same trade, side by side.
+                 indicator: str = "", focus: str = "") -> pd.DataFrame:
+    """The focus's figure and the partner's own figure for the same trade, side by side.
 
-    A Chinese figure is ``reporter CHN, partner X``; the partner's is ``reporter X, partner
-    CHN``. Both must be in the same unit and for the same period to be compared.
+    The focus's figure is ``reporter focus, partner X``; the partner's is ``reporter X,
+    partner focus``. Both must be in the same unit and for the same period to be compared.
     """
-    cols = ["partner", "period", "year", "china_value", "partner_value", "gap_pct",
-            "china_source", "partner_source", "unit", "china_qualifier", "partner_qualifier"]
+    cols = ["partner", "period", "year", "focus_value", "partner_value", "gap_pct",
+            "focus_source", "partner_source", "unit", "focus_qualifier", "partner_qualifier"]
     obs = ds.observations
-    if obs.empty:
+    if obs.empty or not indicator or not focus:
         return pd.DataFrame(columns=cols)
     base = obs[(obs["indicator"] == indicator) & (obs["basis"] == "actual")]
-    china = representatives(base[(base["reporter"] == "CHN") & base["partner"].isin(partners)],
-                            ds.sources)
-    own = representatives(base[base["reporter"].isin(partners) & (base["partner"] == "CHN")],
+    mine = representatives(base[(base["reporter"] == focus) & base["partner"].isin(partners)],
+                           ds.sources)
+    own = representatives(base[base["reporter"].isin(partners) & (base["partner"] == focus)],
                           ds.sources)
-    if china.empty or own.empty:
+    if mine.empty or own.empty:
         return pd.DataFrame(columns=cols)
     own = own.rename(columns={"reporter": "mirror_partner"})
-    merged = china.merge(own, left_on=["partner", "period", "unit"],
-                         right_on=["mirror_partner", "period", "unit"], suffixes=("_c", "_p"))
+    merged = mine.merge(own, left_on=["partner", "period", "unit"],
+                        right_on=["mirror_partner", "period", "unit"], suffixes=("_c", "_p"))
     rows = []
     for _, r in merged.iterrows():
         rows.append({
             "partner": r["partner_c"], "period": r["period"], "year": r["year_c"],
-            "china_value": r["value_c"], "partner_value": r["value_p"],
+            "focus_value": r["value_c"], "partner_value": r["value_p"],
             "gap_pct": (r["value_c"] / r["value_p"] - 1) * 100 if r["value_p"] else math.nan,
-            "china_source": r["source_c"], "partner_source": r["source_p"], "unit": r["unit"],
-            "china_qualifier": r["qualifier_c"], "partner_qualifier": r["qualifier_p"]})
+            "focus_source": r["source_c"], "partner_source": r["source_p"], "unit": r["unit"],
+            "focus_qualifier": r["qualifier_c"], "partner_qualifier": r["qualifier_p"]})
     out = pd.DataFrame(rows, columns=cols)
     if years is not None and not out.empty:
         out = out[out["year"].between(years[0], years[1])]
@@ -338,10 +341,10 @@ def mirror_table(ds: Dataset, partners: Sequence[str], years: tuple[int, int] | 
 
 
 MIRROR_NOTE = (
-    "China's customs value imports including cost, insurance and freight (CIF) and count goods "
-    "by country of origin, including trade that reaches the partner through third countries; "
-    "partner statistics value exports free on board (FOB), attribute re-exports differently "
-    "and may miss informal border trade. The two sides therefore rarely agree.")
+    "Importers usually value goods including cost, insurance and freight (CIF) and by country "
+    "of origin, counting trade that arrives through third countries; exporters value them free "
+    "on board (FOB), attribute re-exports differently and may miss informal border trade. The "
+    "two sides of the same trade therefore rarely agree.")
 
 
 def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:

@@ -142,7 +142,7 @@ def build_frames(records: dict[str, list[Located]], report: Report,
         "language", "accessed", "kind", "figures", "file", "line"])
     indicators = _simple(records, "indicators", [
         "id", "name", "description", "unit", "also_accepts", "kind", "direction", "topic",
-        "allow_negative", "file", "line"])
+        "allow_negative", "role", "headline", "file", "line"])
     entities = _simple(records, "entities", [
         "id", "name", "kind", "members", "name_zh", "name_ru", "file", "line"])
     units_frame = _simple(records, "units", ["id", "base", "factor", "name", "file", "line"])

@@ -23,6 +23,14 @@ from .dataset import Dataset
 from .frames_build import build_frames
 from .obsblock import ObservationTable
 from .problems import Problem, Report
+from .relationship import (
+    DESCRIPTOR,
+    check_descriptor,
+    from_descriptor,
+    infer,
+    inferred_warning,
+    read_descriptor,
+)
 
 # The largest curated file is 11 kB; a 2 MB file (about 7,000 records) compiles in a few
 # seconds. Beyond that a file is a mistake or an attack, and is refused unread.
@@ -112,14 +120,19 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
             "no-data", f"{path} does not exist", str(path), 0, 0,
             hint="pass the folder that holds the data files, e.g. `data`"))
         return build_frames({}, report), report
-    files = data_files(root)
+    descriptor = root / DESCRIPTOR if root.is_dir() else None
+    files = [f for f in data_files(root) if f != descriptor]
+    desc_name = _display_names(root, [root / DESCRIPTOR])[0] if root.is_dir() else str(root)
+    desc_loc, desc_problems = (read_descriptor(descriptor, desc_name)
+                               if descriptor is not None and descriptor.is_file() else (None, []))
     # Hash every file first: when the whole dataset is in the cache, that is all the work
     # (no per-file entry is read).
     read = [_read_file(f, name) for f, name in zip(files, _display_names(root, files),
                                                    strict=True)]
     digests = [digest for _, _, _, digest in read]
     fingerprint = hashlib.sha256("\n".join(
-        [cache.CODE_VERSION, today.isoformat(), *(str(f) for f in files), *digests]
+        [cache.CODE_VERSION, today.isoformat(), *(str(f) for f in files), *digests,
+         repr(desc_loc.data) if desc_loc else "", repr(desc_problems)]
     ).encode()).hexdigest()
     hit = cache.read("dataset", fingerprint)
     if isinstance(hit, Dataset):
@@ -134,6 +147,9 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     del compiled
     problems: list[Problem] = []
     index = unique_ids(records, problems)
+    problems += desc_problems
+    if desc_loc is not None:
+        problems += check_descriptor(desc_loc, index["entities"])
     check_references(records, index, problems, today)
     obschecks.check_references(obs, index, problems)
     obschecks.check_duplicates_and_conflicts(obs, index, problems)
@@ -143,6 +159,14 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     report.extend(problems)
     dataset = build_frames(records, report, obs=obs)
     dataset.fingerprint = fingerprint
+    if desc_loc is not None and not desc_loc.bad:
+        dataset.relationship = from_descriptor(desc_loc.data)
+    else:
+        # A broken descriptor is reported above; the app still charts what the data implies.
+        dataset.relationship = infer(dataset.observations, dataset.indicators,
+                                     dataset.entities, root.resolve().name)
+        if descriptor is not None and not descriptor.is_file():
+            report.problems.append(inferred_warning(dataset.relationship, desc_name))
     if not files:
         report.problems.append(Problem("no-data", f"no .yaml files under {path}", str(path), 0, 0,
                                        hint="data files end in .yaml"))

@@ -125,6 +125,7 @@ Basis = Literal["actual", "target", "pledge", "plan", "forecast", "estimate", "d
 SourceKind = Literal[
     "official_statistics", "official_statement", "media", "think_tank", "company",
     "encyclopedia", "other"]
+TradeRole = Literal["total", "exports", "imports", "growth", "share"]
 IndicatorKind = Literal["flow", "stock", "count", "rate", "share", "level"]
 Direction = Literal["directional", "two_way", "none"]
 EntityKind = Literal["country", "group", "organisation", "region"]
@@ -170,6 +171,12 @@ class Indicator(_Record):
     direction: Direction = "none"
     topic: Slug = Field(description="groups indicators in the dashboard: trade, investment ...")
     allow_negative: StrictBool = False
+    role: TradeRole | None = Field(
+        None, description="what this indicator stands for in the trade charts: `total` (exports "
+                          "plus imports), `exports`, `imports`, `growth` (of total trade) or "
+                          "`share` (of total trade)")
+    headline: StrictBool = Field(
+        False, description="shown by default on its topic's page and in the Overview's cards")
 
 
 class Entity(_Record):
@@ -281,6 +288,19 @@ class Excluded(_Record):
     source: Slug
     locator: NonEmpty
     reason: NonEmpty
+
+
+class Descriptor(_Record):
+    """``dataset.yaml``: which relationship a dataset follows."""
+
+    id: Slug = Field(description="the dataset's slug, used in the URL (`?dataset=`)")
+    title: NonEmpty
+    description: NonEmpty
+    focus: EntityId = Field(description="the country whose relationships the dataset follows")
+    partners: list[EntityId] = Field(min_length=1, description="its declared partners")
+    group: EntityId | None = Field(
+        None, description="the entity that stands for the partners' total (`C5`)")
+    licence: NonEmpty = Field(description="the data's licence: `CC BY 4.0`")
 
 
 SECTIONS: dict[str, type[_Record]] = {

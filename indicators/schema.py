@@ -23,7 +23,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
 from . import model
-from .model import SECTIONS
+from .model import SECTIONS, Descriptor
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -58,6 +58,8 @@ def _globs(*folders: str) -> tuple[str, ...]:
 
 
 KINDS: tuple[FileKind, ...] = (
+    FileKind("dataset", "dataset.yaml: the relationship a dataset follows", (),
+             ("data/dataset.yaml",)),
     FileKind("catalog", "Catalog file: units, indicators and entities",
              ("units", "indicators", "entities"), _globs("data/catalog")),
     FileKind("report", "Report file: one source, its observations and its excluded figures",
@@ -67,7 +69,9 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("events", "Events file: dated milestones of the relationship",
              ("events",), _globs("data/events")),
     FileKind("data-file", "Data file: any section",
-             tuple(SECTIONS), _globs("data", "data/sources", "data/observations")),
+             tuple(SECTIONS),
+             # The YAML language server reads a leading "!" as "except".
+             (*_globs("data", "data/sources", "data/observations"), "!data/dataset.yaml")),
 )
 _FOLDER_KIND = {"catalog": "catalog", "reports": "report", "projects": "project",
                 "events": "events"}
@@ -80,6 +84,8 @@ def schema_file_name(kind: FileKind) -> str:
 def kind_of(path: str | Path, data_root: str | Path = "data") -> FileKind:
     """The kind of a data file, from its folder under the data root."""
     p = Path(path)
+    if p.name == "dataset.yaml":
+        return KINDS[0]
     try:
         parts = p.resolve().relative_to(Path(data_root).resolve()).parts
     except ValueError:  # a file outside the data root: judge by its folder's name
@@ -126,6 +132,12 @@ def _defs() -> dict[str, Any]:
 def build_schema(kind: FileKind, defs: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON Schema of one kind of data file."""
     defs = defs if defs is not None else _defs()
+    if kind.name == "dataset":
+        one = Descriptor.model_json_schema(schema_generator=_ModelSchema)
+        return {"$schema": SCHEMA_DIALECT, **one, "title": kind.title,
+                "description": "Generated from indicators/model.py by `indicators schema`; "
+                               "do not edit. The validator also checks that focus, partners "
+                               "and group are entities of the catalog."}
     properties: dict[str, Any] = {}
     used: set[str] = set()
     for section in kind.sections:
@@ -285,7 +297,8 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
             loc += extra[:1]  # point at the unknown key, not at its record
         line, col = locate(root, loc)
         hint = ("a " + kind.name + " file holds the sections " + ", ".join(kind.sections)
-                if not err.absolute_path else "see data/README.md for the fields")
+                if not err.absolute_path and kind.sections else
+                "see data/README.md for the fields")
         message = err.message if len(err.message) <= 160 else err.message[:157] + "..."
         out.append(SchemaError(str(path), line, col, ".".join(map(str, loc)), message, hint))
     return sorted(out, key=lambda e: (e.line, e.column, e.path))

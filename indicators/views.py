@@ -15,20 +15,30 @@ import plotly.graph_objects as go
 
 from . import charts
 from . import frames as F
+from . import roles as R
 from .dataset import Dataset
-
-PARTNERS = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
-MEASURES = {"total": "trade_total", "exports": "exports", "imports": "imports",
-            "balance": "balance"}
-MEASURE_LABELS = {"total": "Total trade", "exports": "China's exports",
-                  "imports": "China's imports", "balance": "Trade balance (exports − imports)"}
-INVESTMENT_INDICATORS = ("fdi_stock", "investment_cumulative", "fdi_flow")
-VOLUME_INDICATORS = ("gas_volume", "oil_imports", "oil_volume", "oil_transit", "train_trips",
-                     "container_volume", "cargo_volume", "transit_containers")
+from .periods import parse_period
 
 
 def _years_text(years: tuple[int, int] | None) -> str:
     return f"{years[0]}–{years[1]}" if years else "all years"
+
+
+def _stamp(fig: go.Figure, ds: Dataset) -> go.Figure:
+    """What an exported image's footer names: the dataset and its licence."""
+    rel = ds.relationship
+    fig.update_layout(meta={**(fig.layout.meta or {}), "project": rel.title,
+                            "licence": rel.licence})
+    return fig
+
+
+def _context(ds: Dataset) -> dict:
+    """What every chart builder needs to know about the dataset: names and colours."""
+    return {"sources": ds.sources, "names": F.entity_names(ds), "colours": R.colours(ds)}
+
+
+def _measure_indicator(ds: Dataset, measure: str) -> str | None:
+    return R.trade_measures(ds).get(measure)
 
 
 def _balance(ds: Dataset, reporters: Sequence[str], partners: Sequence[str], *, annual: bool,
@@ -36,8 +46,8 @@ def _balance(ds: Dataset, reporters: Sequence[str], partners: Sequence[str], *, 
     """Exports minus imports where both are stated for the same pair and period."""
     kw = {"reporters": reporters, "partners": partners, "annual": annual,
           "partial_label": partial_label, "years": years}
-    ex = F.series(ds, "exports", **kw)
-    im = F.series(ds, "imports", **kw)
+    ex = F.series(ds, _measure_indicator(ds, "exports") or "", **kw)
+    im = F.series(ds, _measure_indicator(ds, "imports") or "", **kw)
     if ex.empty or im.empty:
         return ex.iloc[0:0]
     merged = ex.merge(im, on=["reporter", "partner", "period", "unit"], suffixes=("", "_im"))
@@ -56,97 +66,130 @@ def _balance(ds: Dataset, reporters: Sequence[str], partners: Sequence[str], *, 
     return out[keep.to_numpy()].reset_index(drop=True)
 
 
-def trade_points(ds: Dataset, *, partners: Sequence[str], measure: str = "total",
-                 reporter: str = "CHN", period: str = "annual",
+def _view(ds: Dataset, view: str | None) -> str:
+    return view or ds.relationship.focus
+
+
+def trade_points(ds: Dataset, *, partners: Sequence[str] | None = None, measure: str = "total",
+                 view: str | None = None, reporter: str = "view", period: str = "annual",
                  years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """The datapoints the trade chart draws. ``reporter``: CHN (China's data), partner
-    (each partner's own statistics) or both."""
+    """The datapoints the trade chart draws. ``view``: whose trade (the focus by default);
+    ``reporter``: ``view`` (its own statistics), ``partner`` (each partner's statistics of
+    the same trade) or ``both``."""
+    view = _view(ds, view)
+    partners = list(partners) if partners is not None else R.default_partners(ds, view)
     annual = period == "annual"
     partial = None if annual else period
-    if reporter == "CHN":
-        pairs = [("CHN", p) for p in partners]
-    elif reporter == "partner":
-        pairs = [(p, "CHN") for p in partners if p != "C5"]
-    else:
-        pairs = [("CHN", p) for p in partners] + [(p, "CHN") for p in partners if p != "C5"]
+    groups = R.groups(ds)
+    own = [(view, p) for p in partners]
+    mirrored = [(p, view) for p in partners if p not in groups]
+    pairs = {"view": own, "partner": mirrored}.get(reporter, own + mirrored)
+    indicator = _measure_indicator(ds, measure)
     frames = []
     for rep, par in pairs:
         if measure == "balance":
             frames.append(_balance(ds, [rep], [par], annual=annual, partial_label=partial,
                                    years=years))
-        else:
-            frames.append(F.series(ds, MEASURES[measure], reporters=[rep], partners=[par],
+        elif indicator is not None:
+            frames.append(F.series(ds, indicator, reporters=[rep], partners=[par],
                                    annual=annual, partial_label=partial, years=years,
                                    unit="USD"))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return F.series(ds, "__none__")
     out = pd.concat(frames, ignore_index=True)
-    # A partner's own figure (reporter KAZ, partner CHN) is drawn in the partner's colour;
-    # the reporter column still tells the two sides apart.
-    flip = out["partner"] == "CHN"
+    # A partner's own figure (reporter KAZ, partner the view) is drawn in the partner's
+    # colour; the reporter column still tells the two sides apart.
+    flip = out["partner"] == view
     out.loc[flip, "partner"] = out.loc[flip, "reporter"]
     return out
 
 
 def default_years(ds: Dataset, span: int = 13) -> tuple[int, int]:
     """The recent years where the series are dense: the last ``span`` years with data."""
-    lo, hi = F.year_bounds(ds, ["trade_total"])
+    total = _measure_indicator(ds, "total")
+    lo, hi = F.year_bounds(ds, [total] if total else None)
     return max(lo, hi - span), hi
 
 
-def trade_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
-               measure: str = "total", reporter: str = "CHN", style: str = "line",
+def trade_view(ds: Dataset, *, partners: Sequence[str] | None = None, measure: str = "total",
+               view: str | None = None, reporter: str = "view", style: str = "line",
                share: bool = False, years: tuple[int, int] | None = None,
                period: str = "annual", show_events: bool = True, show_targets: bool = True,
                chart_id: str = "trade-timeline", height: int = 480) -> go.Figure:
+    rel = ds.relationship
+    view = _view(ds, view)
+    partners = list(partners) if partners is not None else R.default_partners(ds, view)
     years = years or default_years(ds)
-    points = trade_points(ds, partners=partners, measure=measure, reporter=reporter,
+    points = trade_points(ds, partners=partners, measure=measure, view=view, reporter=reporter,
                           period=period, years=years)
-    if share:
-        points = points[points["partner"] != "C5"]
+    total_id = _measure_indicator(ds, "total")
+    # The share of a total: the group's figure where the view is the focus.
+    whole = rel.group if view == rel.focus else None
     total = None
-    if share:
-        total = F.series(ds, MEASURES.get(measure, "trade_total"), reporters=["CHN"],
-                         partners=["C5"], annual=period == "annual",
+    if share and whole:
+        points = points[points["partner"] != whole]
+        total = F.series(ds, _measure_indicator(ds, measure) or total_id or "",
+                         reporters=[view], partners=[whole], annual=period == "annual",
                          partial_label=None if period == "annual" else period, years=years,
                          unit="USD")
     targets = None
-    if show_targets and measure == "total" and period == "annual":
-        targets = F.series(ds, "trade_total", reporters=["CHN", *PARTNERS],
-                           partners=[*list(partners), "CHN"], annual=True,
-                           basis=("target",), unit="USD")
+    if show_targets and measure == "total" and period == "annual" and total_id:
+        targets = F.series(ds, total_id, reporters=[view, *partners],
+                           partners=[*partners, view], annual=True, basis=("target",),
+                           unit="USD")
         if not targets.empty:
-            flip = targets["partner"] == "CHN"
+            targets = targets[(targets["reporter"] == view) | (targets["partner"] == view)]
+            flip = targets["partner"] == view
             targets.loc[flip, "partner"] = targets.loc[flip, "reporter"]
             targets = targets[targets["partner"].isin(partners)
                               & (targets["year"] >= years[0])]
-    who = {"CHN": "China's customs and ministries", "partner": "partners' own statistics",
-           "both": "both reporters (partners' figures dotted)"}[reporter]
+    who_name = R.name(ds, view)
+    who = {"view": f"{who_name}'s figures", "partner": "the partners' own figures",
+           "both": f"{who_name}'s and the partners' figures (partners' dotted)"}.get(
+               reporter, f"{who_name}'s figures")
     period_text = "calendar years" if period == "annual" else f"{period} of each year"
-    title = MEASURE_LABELS[measure] + (" (share of China–Central Asia total)" if share else "")
-    subtitle = f"China with Central Asia, {period_text}, {_years_text(years)}; {who}; " + (
-        "% of total" if share else "US dollars")
-    return charts.build_trade_timeline(
-        points, sources=ds.sources, names=F.entity_names(ds),
-        events=ds.events if show_events else None, style=style, share_of=total,
-        targets=targets, title=title, subtitle=subtitle, chart_id=chart_id, height=height)
+    title = R.measure_label(ds, measure, view)
+    if share and whole:
+        title += f" (share of {R.name(ds, view)}–{R.name(ds, whole)} total)"
+    subtitle = (f"{R.counterparts_label(ds, view, partners)}, {period_text}, "
+                f"{_years_text(years)}; {who}; " + ("% of total" if share and whole
+                                                   else "US dollars"))
+    return _stamp(charts.build_trade_timeline(
+        points, **_context(ds), events=ds.events if show_events else None, style=style,
+        share_of=total, targets=targets, title=title, subtitle=subtitle, chart_id=chart_id,
+        height=height, view=view, group=rel.group), ds)
 
 
-def mirror_view(ds: Dataset, *, partners: Sequence[str] = PARTNERS,
-                years: tuple[int, int] | None = None) -> tuple[go.Figure, pd.DataFrame]:
-    table = F.mirror_table(ds, [p for p in partners if p != "C5"], years)
+def mirror_view(ds: Dataset, *, partners: Sequence[str] | None = None,
+                years: tuple[int, int] | None = None,
+                view: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+    view = _view(ds, view)
+    chosen = _mirror_partners(ds, view, partners)
+    table = F.mirror_table(ds, chosen, years, indicator=_measure_indicator(ds, "total") or "",
+                           focus=view)
+    who = R.name(ds, view)
     fig = charts.build_mirror_chart(
-        table, sources=ds.sources, names=F.entity_names(ds),
-        subtitle=f"Total trade, {_years_text(years)}: China's customs against each partner's "
+        table, **_context(ds), view=view, view_name=who,
+        subtitle=f"Total trade, {_years_text(years)}: {who}'s figures against each partner's "
                  "own statistics, US dollars")
-    return fig, table
+    return _stamp(fig, ds), table
 
 
-def investment_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
-                    indicators: Sequence[str] = INVESTMENT_INDICATORS,
+def _mirror_partners(ds: Dataset, view: str, partners: Sequence[str] | None) -> list[str]:
+    """Mirror statistics pair two reporters: groups are left out; none chosen means all."""
+    groups = R.groups(ds)
+    chosen = [p for p in (partners or ()) if p not in groups]
+    return chosen or [p for p in R.counterparts(ds, view) if p not in groups]
+
+
+def investment_view(ds: Dataset, *, partners: Sequence[str] | None = None,
+                    indicators: Sequence[str] | None = None,
                     years: tuple[int, int] | None = None, include_pledges: bool = True,
                     show_events: bool = False, chart_id: str = "investment") -> go.Figure:
+    rel = ds.relationship
+    partners = list(partners) if partners is not None else list(rel.declared)
+    indicators = list(indicators) if indicators is not None else default_investment(ds)
     obs = ds.observations
     basis = ("actual", "pledge", "target") if include_pledges else ("actual",)
     mask = (obs["indicator"].isin(indicators) & obs["basis"].isin(basis)
@@ -157,54 +200,84 @@ def investment_view(ds: Dataset, *, partners: Sequence[str] = ("C5", *PARTNERS),
     points = F.representatives(obs[mask], ds.sources,
                                keys=("indicator", "reporter", "partner", "period", "unit",
                                      "basis"))
-    names = F.entity_names(ds)
-    return charts.build_dated_points(
-        points, sources=ds.sources, names=names,
-        title="Chinese investment in Central Asia",
+    return _stamp(charts.build_dated_points(
+        points, **_context(ds), indicator_names=_indicator_names(ds), focus=rel.focus,
+        group=rel.group,
+        title=f"Investment: {R.counterparts_label(ds, rel.focus, partners)}",
         subtitle=f"Stocks and cumulative totals at the date they refer to, {_years_text(years)}; "
-                 "US dollars", chart_id=chart_id, events=ds.events if show_events else None)
+                 "US dollars", chart_id=chart_id, events=ds.events if show_events else None), ds)
 
 
-def map_years(ds: Dataset, indicator: str = "trade_total") -> list[int]:
-    s = F.series(ds, indicator, reporters=["CHN"], partners=list(PARTNERS), unit="USD")
+def default_investment(ds: Dataset) -> list[str]:
+    """The investment indicators drawn by default: the catalog's headline ones with data,
+    else every investment indicator with data."""
+    present = indicators_with_data(ds, "investment")
+    return [i for i in R.headline_indicators(ds, "investment") if i in present] or present
+
+
+def _indicator_names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
+
+
+def map_partners(ds: Dataset) -> list[str]:
+    """The countries the map shades: the focus's counterparts that are not groups."""
+    groups = R.groups(ds)
+    return [p for p in R.counterparts(ds, ds.relationship.focus) if p not in groups]
+
+
+def map_series(ds: Dataset, indicator: str | None = None,
+               year: int | None = None) -> pd.DataFrame:
+    """The focus's figures with each counterpart, for the map's shading."""
+    indicator = indicator or _measure_indicator(ds, "total") or ""
+    return F.series(ds, indicator, reporters=[ds.relationship.focus],
+                    partners=map_partners(ds), unit="USD",
+                    years=(year, year) if year else None)
+
+
+def map_indicators(ds: Dataset) -> dict[str, str]:
+    """The map's shadings: the catalog's trade measures, labelled from the focus's view."""
+    return {ind: R.measure_label(ds, role) for role, ind in R.trade_measures(ds).items()}
+
+
+def map_years(ds: Dataset, indicator: str | None = None) -> list[int]:
+    s = map_series(ds, indicator)
     return sorted(int(y) for y in s["year"].unique()) if not s.empty else []
 
 
-def default_map_year(ds: Dataset, indicator: str = "trade_total") -> int | None:
+def default_map_year(ds: Dataset, indicator: str | None = None) -> int | None:
     """The latest year in which the most partners have a figure: a map of one country
     shaded is a poor default."""
-    s = F.series(ds, indicator, reporters=["CHN"], partners=list(PARTNERS), unit="USD")
+    s = map_series(ds, indicator)
     if s.empty:
         return None
     counts = s.groupby("year")["partner"].nunique()
     return int(counts[counts == counts.max()].index.max())
 
 
-def map_view(ds: Dataset, *, indicator: str = "trade_total", year: int | None = None,
+def map_view(ds: Dataset, *, indicator: str | None = None, year: int | None = None,
              show_projects: bool = True, colour_by: str = "kind", height: int = 620,
              chart_id: str = "map", kinds: Sequence[str] | None = None,
              today: date | None = None) -> go.Figure:
+    rel = ds.relationship
+    indicator = indicator or _measure_indicator(ds, "total") or ""
     if year is None:
         year = default_map_year(ds, indicator)
-    values = F.series(ds, indicator, reporters=["CHN"], partners=list(PARTNERS), unit="USD",
-                      years=(year, year) if year else None)
+    values = map_series(ds, indicator, year) if year else map_series(ds, indicator).iloc[0:0]
     projects = ds.projects
     if kinds:
         projects = projects[projects["kind"].isin(kinds)]
     figures = ds.observations[ds.observations["project"].notna()]
-    ind_name = _indicator_name(ds, indicator)
-    return charts.build_map(
-        values, projects, sources=ds.sources, names=F.entity_names(ds),
+    ind_name = map_indicators(ds).get(indicator) or R.indicator_name(ds, indicator)
+    focus = R.name(ds, rel.focus)
+    return _stamp(charts.build_map(
+        values, projects, **_context(ds), focus=rel.focus,
         indicator_name=ind_name, year=year, figures=figures,
-        title="China and Central Asia: trade and connectivity",
-        subtitle=f"{ind_name} with China in {year or 'n/a'} (China's data, US dollars); "
-                 "corridor and infrastructure projects", chart_id=chart_id,
-        colour_by=colour_by, show_projects=show_projects, height=height, today=today)
-
-
-def _indicator_name(ds: Dataset, indicator: str) -> str:
-    row = ds.indicators[ds.indicators["id"] == indicator]
-    return str(row["name"].iloc[0]) if not row.empty else indicator
+        title=f"{R.counterparts_label(ds, rel.focus).replace(' with ', ' and ', 1)}: "
+              "trade and connectivity",
+        subtitle=f"{ind_name} with {focus} in {year or 'n/a'} ({focus}'s data, US dollars)"
+                 + ("; corridor and infrastructure projects" if show_projects else ""),
+        chart_id=chart_id, colour_by=colour_by, show_projects=show_projects, height=height,
+        today=today), ds)
 
 
 def timeline_view(ds: Dataset, *, kinds: Sequence[str] | None = None,
@@ -215,54 +288,85 @@ def timeline_view(ds: Dataset, *, kinds: Sequence[str] | None = None,
         rows = rows[rows["kind"].isin(kinds)]
     if top_level_only:
         rows = rows[rows["part_of"].isna()]
-    return charts.build_gantt(
+    return _stamp(charts.build_gantt(
         rows, milestones=ds.milestones, events=ds.events if show_events else None,
         sources=ds.sources, projects=ds.projects,
         subtitle="From the first dated milestone to completion, or to today while under way",
-        chart_id=chart_id, today=today)
+        chart_id=chart_id, today=today), ds)
 
 
 def status_view(ds: Dataset) -> go.Figure:
-    return charts.build_status_bars(
+    return _stamp(charts.build_status_bars(
         ds.projects, sources=ds.sources,
-        subtitle="Corridor and infrastructure projects (sections counted with their project)")
+        subtitle="Corridor and infrastructure projects (sections counted with their project)"),
+        ds)
+
+
+def _volume_points(ds: Dataset) -> pd.DataFrame:
+    """Every project's volume datapoints that a volume chart can draw."""
+    obs = ds.observations
+    if obs.empty:
+        return obs
+    return obs[obs["project"].notna() & obs["indicator"].isin(R.volume_indicators(ds))
+               & (obs["basis"] == "actual") & ~obs["period_kind"].isin(["cumulative"])]
+
+
+def _ranked_series(points: pd.DataFrame) -> list[tuple[str, str]]:
+    """(project, indicator) pairs, the longest series first: most years, then most points."""
+    if points.empty:
+        return []
+    g = points.groupby(["project", "indicator"]).agg(years=("year", "nunique"),
+                                                     n=("year", "size")).reset_index()
+    g = g.sort_values(["years", "n", "project", "indicator"],
+                      ascending=[False, False, True, True], kind="stable")
+    return list(zip(g["project"], g["indicator"], strict=True))
 
 
 def volume_indicators(ds: Dataset, project: str) -> list[str]:
-    obs = ds.observations
-    sub = obs[(obs["project"] == project) & obs["indicator"].isin(VOLUME_INDICATORS)]
-    return sub["indicator"].value_counts().index.tolist()
+    """A project's volume series, the longest first."""
+    pts = _volume_points(ds)
+    return [i for p, i in _ranked_series(pts[pts["project"] == project])] if not pts.empty else []
 
 
-def volumes_view(ds: Dataset, *, project: str = "cagp", indicator: str | None = None,
+def default_volume_project(ds: Dataset) -> str | None:
+    """The project with the longest volume series."""
+    ranked = _ranked_series(_volume_points(ds))
+    return ranked[0][0] if ranked else None
+
+
+def volumes_view(ds: Dataset, *, project: str | None = None, indicator: str | None = None,
                  chart_id: str = "project-volumes") -> go.Figure:
+    project = project or default_volume_project(ds) or ""
     options = volume_indicators(ds, project)
-    indicator = indicator or (options[0] if options else "gas_volume")
+    indicator = indicator or (options[0] if options else "")
     obs = ds.observations
     sub = obs[(obs["project"] == project) & (obs["indicator"] == indicator)
               & (obs["basis"] == "actual") & ~obs["period_kind"].isin(["cumulative"])]
     points = F.representatives(sub, ds.sources)
     pname = ds.projects.loc[ds.projects["id"] == project, "name"]
-    name = str(pname.iloc[0]) if not pname.empty else project
-    return charts.build_volume_series(
-        points, sources=ds.sources, names=F.entity_names(ds),
-        title=f"{name}: {_indicator_name(ds, indicator).lower()}",
-        subtitle="Volumes by period as stated by the sources", chart_id=chart_id)
+    name = str(pname.iloc[0]) if not pname.empty else "No project"
+    what = R.indicator_name(ds, indicator).lower() if indicator else "no volume series"
+    return _stamp(charts.build_volume_series(
+        points, **_context(ds), title=f"{name}: {what}",
+        subtitle="Volumes by period as stated by the sources", chart_id=chart_id), ds)
 
 
-def stated_growth(ds: Dataset, partners: Sequence[str],
-                  years: tuple[int, int]) -> pd.DataFrame:
+def stated_growth(ds: Dataset, partners: Sequence[str], years: tuple[int, int],
+                  view: str | None = None) -> pd.DataFrame:
     """Trade growth rates as sources state them, next to the growth the levels give."""
     cols = ["partner", "period", "compared with", "stated", "derived from levels", "source"]
     obs = ds.observations
-    if obs.empty:
+    growth = R.role_indicator(ds, "growth")
+    total = _measure_indicator(ds, "total")
+    if obs.empty or growth is None or total is None:
         return pd.DataFrame(columns=cols)
-    stated = obs[(obs["indicator"] == "trade_growth") & (obs["reporter"] == "CHN")
+    view = _view(ds, view)
+    stated = obs[(obs["indicator"] == growth) & (obs["reporter"] == view)
                  & obs["partner"].isin(partners) & obs["year"].between(*years)
                  & (obs["unit"] == "percent")]
     if stated.empty:
         return pd.DataFrame(columns=cols)
-    levels = F.series(ds, "trade_total", reporters=["CHN"], partners=list(partners),
+    levels = F.series(ds, total, reporters=[view], partners=list(partners),
                       annual=None, unit="USD")
     lookup = dict(zip(zip(levels["partner"], levels["period"], strict=True), levels["value"],
                       strict=True))
@@ -273,7 +377,7 @@ def stated_growth(ds: Dataset, partners: Sequence[str],
         now, then = lookup.get((partner, period)), lookup.get((partner, base))
         derived = f"{(now / then - 1) * 100:+.1f}%" if isinstance(base, str) and now and then \
             else "–"
-        rows.append({"partner": partner, "period": period, "compared with": base,
+        rows.append({"partner": R.name(ds, partner), "period": period, "compared with": base,
                      "stated": F.format_value(value, "percent", qualifier),
                      "derived from levels": derived,
                      "source": F.source_label(ds.sources, source)})
@@ -297,32 +401,34 @@ def indicators_with_data(ds: Dataset, topic: str) -> list[str]:
     return [i for i in inds["id"] if i in present]
 
 
-def mirror_rows(ds: Dataset, *, partners: Sequence[str],
-                years: tuple[int, int] | None = None) -> pd.DataFrame:
+def mirror_rows(ds: Dataset, *, partners: Sequence[str] | None = None,
+                years: tuple[int, int] | None = None, view: str | None = None) -> pd.DataFrame:
     """The mirror table as the Trade page lists it: figures as stated, gap, short citations."""
-    table = F.mirror_table(ds, [p for p in partners if p != "C5"], years)
+    view = _view(ds, view)
+    table = F.mirror_table(ds, _mirror_partners(ds, view, partners), years,
+                           indicator=_measure_indicator(ds, "total") or "", focus=view)
     names = F.entity_names(ds)
     labels = {s: F.source_label(ds.sources, s)
-              for s in {*table["china_source"], *table["partner_source"]}}
+              for s in {*table["focus_source"], *table["partner_source"]}}
     return pd.DataFrame({
         "partner": table["partner"].map(names),
-        "period": table["period"],
-        "china": [F.format_value(v, u, q) for v, u, q in zip(
-            table["china_value"], table["unit"], table["china_qualifier"], strict=True)],
+        "period": [parse_period(p).label() for p in table["period"]],
+        "focus": [F.format_value(v, u, q) for v, u, q in zip(
+            table["focus_value"], table["unit"], table["focus_qualifier"], strict=True)],
         "own": [F.format_value(v, u, q) for v, u, q in zip(
             table["partner_value"], table["unit"], table["partner_qualifier"], strict=True)],
         "gap": [f"{g:+.0f}%" if abs(g) >= 0.5 else "±0%" for g in table["gap_pct"]],
-        "china_source": [labels.get(s, s) for s in table["china_source"]],
+        "focus_source": [labels.get(s, s) for s in table["focus_source"]],
         "partner_source": [labels.get(s, s) for s in table["partner_source"]],
-    }, columns=["partner", "period", "china", "own", "gap", "china_source", "partner_source"])
+    }, columns=["partner", "period", "focus", "own", "gap", "focus_source", "partner_source"])
 
 
 def projects_with_volumes(ds: Dataset) -> list[str]:
     """Projects with a volume series (gas, oil, trains…), in the projects' order."""
-    obs = ds.observations
-    if obs.empty or ds.projects.empty:
+    pts = _volume_points(ds)
+    if pts.empty or ds.projects.empty:
         return []
-    present = set(obs.loc[obs["indicator"].isin(VOLUME_INDICATORS), "project"].dropna())
+    present = set(pts["project"])
     return [p for p in ds.projects["id"] if p in present]
 
 
@@ -425,27 +531,43 @@ class ChartDef:
     build: Callable[[Dataset], go.Figure]
 
 
-def standard_charts() -> list[ChartDef]:
-    """One per dashboard chart, with the dashboard's default filters."""
+def overview_partners(ds: Dataset) -> tuple[str, ...]:
+    """The Overview's trade chart: the partners' total, else the first partner."""
+    rel = ds.relationship
+    return (rel.group,) if rel.group else tuple(rel.partners[:1])
+
+
+def standard_charts(ds: Dataset | None = None) -> list[ChartDef]:
+    """One per dashboard chart, with the dashboard's default filters; described from the
+    dataset's relationship where it is given (the ids are the same for every dataset)."""
+    rel = ds.relationship if ds is not None else None
+    pair = R.counterparts_label(ds) if ds is not None else "the focus with its partners"
+    focus = R.name(ds, rel.focus) if ds is not None and rel is not None else "the focus"
+    project = default_volume_project(ds) if ds is not None else None
+    volumes = "Projects: the longest volume series"
+    if ds is not None and project:
+        pname = ds.projects.loc[ds.projects["id"] == project, "name"].tolist() or [project]
+        series = R.indicator_name(ds, volume_indicators(ds, project)[0]).lower()
+        volumes = f"Projects: {series}, {pname[0]}"
     return [
-        ChartDef("overview-trade", "Overview: China–Central Asia total trade by year",
-                 lambda ds: trade_view(ds, partners=("C5",), chart_id="overview-trade",
-                                       show_events=True, height=380)),
+        ChartDef("overview-trade", f"Overview: {pair}, total trade by year",
+                 lambda d: trade_view(d, partners=overview_partners(d), chart_id="overview-trade",
+                                      show_events=True, height=380)),
         ChartDef("overview-map", "Overview: trade by partner on the map, latest year",
-                 lambda ds: map_view(ds, show_projects=False, chart_id="overview-map",
-                                     height=460)),
+                 lambda d: map_view(d, show_projects=False, chart_id="overview-map",
+                                    height=460)),
         ChartDef("project-status", "Overview: corridor and infrastructure projects by status",
                  status_view),
         ChartDef("trade-timeline", "Trade: total trade by partner and year, with summits",
-                 lambda ds: trade_view(ds)),
-        ChartDef("trade-mirror", "Trade: China's and partners' statistics side by side",
-                 lambda ds: mirror_view(ds)[0]),
+                 lambda d: trade_view(d)),
+        ChartDef("trade-mirror",
+                 f"Trade: {focus}'s and partners' statistics side by side",
+                 lambda d: mirror_view(d)[0]),
         ChartDef("investment", "Investment: stocks, cumulative totals and pledges",
-                 lambda ds: investment_view(ds)),
+                 lambda d: investment_view(d)),
         ChartDef("map", "Map: trade shading, corridor routes and project points",
-                 lambda ds: map_view(ds)),
+                 lambda d: map_view(d)),
         ChartDef("timeline", "Timeline: projects as a Gantt with milestones and events",
-                 lambda ds: timeline_view(ds, top_level_only=True)),
-        ChartDef("project-volumes", "Projects: gas delivered through the Central Asia–China "
-                 "pipeline", lambda ds: volumes_view(ds, project="cagp")),
+                 lambda d: timeline_view(d, top_level_only=True)),
+        ChartDef("project-volumes", volumes, lambda d: volumes_view(d)),
     ]

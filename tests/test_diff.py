@@ -19,7 +19,7 @@ units:
   - {id: USD bn, base: USD, factor: 1000000000}
 indicators:
   - {id: trade_total, name: Total trade, description: Exports plus imports, unit: USD,
-     kind: flow, direction: two_way, topic: trade}
+     kind: flow, direction: two_way, topic: trade, role: total}
 entities:
   - {id: CHN, name: China}
   - {id: KAZ, name: Kazakhstan}

@@ -79,7 +79,8 @@ def test_every_data_file_is_mapped_to_exactly_one_schema_for_editors() -> None:
         rel = path.relative_to(ROOT).as_posix()
         matched = [s for s, globs in mapping.items()
                    if any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/")
-                          for g in globs)]
+                          for g in globs if not g.startswith("!"))
+                   and not any(fnmatch.fnmatch(rel, g[1:]) for g in globs if g.startswith("!"))]
         kind = schema.kind_of(path, DATA)
         assert matched == [f"./schema/{schema.schema_file_name(kind)}"], rel
         assert (ROOT / matched[0]).exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import consistency, views
+from indicators import consistency, roles, views
 from indicators import frames as F
 
 
@@ -81,8 +81,9 @@ def render() -> None:
         "stated shares against levels"
     ):
         sums, shares = cached.call(ds, "consistency_tables")
+        group = roles.name(ds, ds.relationship.group) or "the group"
         st.caption(
-            f"Members' sum against the Central Asia total, same reporter and period "
+            f"Members' sum against the total of {ui.md(group)}, same reporter and period "
             f"(flagged beyond ±{consistency.TOLERANCE_PCT:g}%)."
         )
         st.dataframe(sums, hide_index=True, width="stretch")

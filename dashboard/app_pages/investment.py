@@ -5,20 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import views
 
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = cached.call(ds, "entity_names")
     shared = state.shared()
     st.title("Investment")
     inds = ds.indicators[ds.indicators["topic"] == "investment"]
     available = cached.call(ds, "indicators_with_data", "investment")
     label = dict(zip(inds["id"], inds["name"], strict=True))
     c1, c2, c3 = st.columns([3, 3, 2])
-    partners = ui.partner_picker(c1, names, shared, key="investment-partners")
-    default_inds = [i for i in views.INVESTMENT_INDICATORS if i in available] or available[:3]
+    partners = ui.partner_picker(c1, ds, shared, key="investment-partners")
+    default_inds = cached.call(ds, "default_investment")
     chosen = c2.multiselect(
         "Indicators",
         available,

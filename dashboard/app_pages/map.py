@@ -9,14 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import Dataset, views
+from indicators import Dataset
 from indicators import frames as F
-
-MAP_INDICATORS = {
-    "trade_total": "Total trade",
-    "exports": "China's exports",
-    "imports": "China's imports",
-}
 
 
 def render() -> None:
@@ -24,15 +18,19 @@ def render() -> None:
     names = cached.call(ds, "entity_names")
     shared = state.shared()
     st.title("Map")
+    shadings = cached.call(ds, "map_indicators")
+    options = list(shadings)
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
-    indicator = c1.selectbox(
-        "Shade countries by",
-        list(MAP_INDICATORS),
-        index=list(MAP_INDICATORS).index(
-            state.pick_one(shared.get("indicator"), list(MAP_INDICATORS), "trade_total")
-        ),
-        format_func=MAP_INDICATORS.get,
-        key="map-indicator",
+    indicator = (
+        c1.selectbox(
+            "Shade countries by",
+            options,
+            index=options.index(state.pick_one(shared.get("indicator"), options, options[0])),
+            format_func=shadings.get,
+            key="map-indicator",
+        )
+        if options
+        else None
     )
     years = cached.call(ds, "map_years", indicator)
     default_year = cached.call(ds, "default_map_year", indicator)
@@ -56,15 +54,7 @@ def render() -> None:
         show_projects=show_projects,
         colour_by=colour_by,
     )
-    values = cached.call(
-        ds,
-        "series",
-        indicator,
-        reporters=["CHN"],
-        partners=list(views.PARTNERS),
-        unit="USD",
-        years=(year, year) if year else None,
-    )
+    values = cached.call(ds, "map_series", indicator, year)
     left, right = st.columns([3, 1])
     with left:
         event = ui.chart(

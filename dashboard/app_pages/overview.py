@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import cached, ui
-from indicators import Dataset
+from indicators import Dataset, roles, views
 from indicators import frames as F
 
 MAJOR = (
@@ -24,29 +24,33 @@ MAJOR = (
 
 def render() -> None:
     ds = ui.current_dataset()
-    st.title("China–Central Asia economic ties")
-    st.caption(
-        "Trade, investment, corridors and the milestones of the relationship, as "
-        "public reports state them."
-    )
+    rel = ds.relationship
+    st.title(ui.md(rel.title))
+    st.caption(ui.md(rel.description))
+    pair = roles.counterparts_label(ds)
+    whole = rel.group or (rel.partners[0] if rel.partners else "")
+    total = roles.trade_measures(ds).get("total")
     cols = st.columns(4)
-    trade = cached.call(ds, "headline", "trade_total", "CHN", "C5", "China–Central Asia trade")
+    trade = (cached.call(ds, "headline", total, rel.focus, whole, "trade")
+             if total and whole else None)
     with cols[0]:
         _card(
-            f"Trade with Central Asia, {trade.period}" if trade else "Trade with Central Asia",
+            f"Trade, {pair}, {trade.period}" if trade else f"Trade, {pair}",
             trade.value_text if trade else "no data",
             trade.delta_text if trade else None,
             _source_line(trade),
         )
-    invest = cached.call(
-        ds, "headline", "investment_cumulative", "CHN", "C5", "investment", annual=False
-    ) or cached.call(ds, "headline", "fdi_stock", "CHN", "C5", "investment", annual=False)
+    invest = _latest(
+        [cached.call(ds, "headline", i, rel.focus, whole, "investment", annual=False)
+         for i in roles.headline_indicators(ds, "investment")] if whole else []
+    )
     with cols[1]:
+        label = roles.indicator_name(ds, invest[1]) if invest else "Investment"
         _card(
-            f"Chinese investment, {invest.period}" if invest else "Chinese investment",
-            invest.value_text if invest else "no data",
+            f"{label}, {invest[0].period}" if invest else "Investment",
+            invest[0].value_text if invest else "no data",
             None,
-            _source_line(invest),
+            _source_line(invest[0] if invest else None),
         )
     with cols[2]:
         top = ds.projects[ds.projects["part_of"].isna()] if not ds.projects.empty else ds.projects
@@ -62,10 +66,11 @@ def render() -> None:
     with cols[3]:
         _milestones(ds)
     left, right = st.columns([3, 2])
+    group = views.overview_partners(ds)
     with left:
-        fig = cached.call(ds, "trade_view", partners=("C5",), chart_id="overview-trade", height=380)
+        fig = cached.call(ds, "trade_view", partners=group, chart_id="overview-trade", height=380)
         points = cached.call(
-            ds, "trade_points", partners=("C5",), years=cached.call(ds, "default_years")
+            ds, "trade_points", partners=group, years=cached.call(ds, "default_years")
         )
         ui.chart(
             fig,
@@ -80,6 +85,15 @@ def render() -> None:
         key="overview-status",
         data=ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]],
     )
+
+
+def _latest(found: list[F.Headline | None]) -> tuple[F.Headline, str] | None:
+    """The most recent of the headline figures (with its indicator), where any exists."""
+    dated = [(h.period_end, i, h) for i, h in enumerate(found) if h is not None]
+    if not dated:
+        return None
+    _, _, best = max(dated, key=lambda t: (t[0], -t[1]))
+    return best, best.indicator
 
 
 def _card(label: str, value: str, delta: str | None, note: str) -> None:

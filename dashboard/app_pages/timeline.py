@@ -42,17 +42,19 @@ def render() -> None:
         st.caption("No project has a volume series.")
         return
     pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
+    longest = cached.call(ds, "default_volume_project")
     c4, c5 = st.columns(2)
     project = c4.selectbox(
         "Project",
         with_volumes,
         format_func=lambda p: pname.get(p, p),
-        index=with_volumes.index("cagp") if "cagp" in with_volumes else 0,
+        index=with_volumes.index(longest) if longest in with_volumes else 0,
         key="timeline-project",
     )
     options = cached.call(ds, "volume_indicators", project)
+    inames = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
     indicator = c5.selectbox(
-        "Series", options, format_func=lambda i: i.replace("_", " "), key="timeline-indicator"
+        "Series", options, format_func=lambda i: inames.get(i, i), key="timeline-indicator"
     )
     vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
     obs = ds.observations

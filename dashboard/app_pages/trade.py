@@ -1,40 +1,51 @@
 """Trade: by partner over time, exports/imports/balance, shares, partial periods, mirror
-statistics, with the relationship's events on the time axis."""
+statistics, with the relationship's events on the time axis; from any reporter's view."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import Dataset, views
+from indicators import Dataset, roles
 from indicators import frames as F
 
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = cached.call(ds, "entity_names")
+    rel = ds.relationship
     shared = state.shared()
     st.title("Trade")
-    bounds = cached.call(ds, "year_bounds", ["trade_total", "exports", "imports"])
-    default_years = cached.call(ds, "default_years")
-    years0 = state.pick_range(
-        shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
+    measures = roles.measure_options(ds)
+    if not measures or not rel.focus:
+        st.info(
+            "No trade figures yet: the catalog needs indicators with `role: total`, `exports` "
+            "or `imports`, and the data a datapoint with a reporter and a partner. See "
+            "data/README.md."
+        )
+        return
+    reporters = cached.call(ds, "reporters")
+    c0, c1, c2, c3 = st.columns([2, 3, 2, 2])
+    view = c0.selectbox(
+        "Whose statistics",
+        reporters,
+        index=reporters.index(state.pick_one(shared.get("view"), reporters, rel.focus)),
+        format_func=lambda e: roles.name(ds, e),
+        key="trade-view",
+        help="The reporter whose trade is shown: its partners are the counterparts it has "
+        "figures with.",
     )
-    c1, c2, c3 = st.columns([3, 2, 2])
-    partners = ui.partner_picker(c1, names, shared, key="trade-partners")
+    # Another reporter has other counterparts: a picker of its own.
+    key = "trade-partners" if view == rel.focus else f"trade-partners-{view}"
+    partners = ui.partner_picker(c1, ds, shared, key=key, view=view)
     measure = c2.selectbox(
         "Measure",
-        list(views.MEASURE_LABELS),
-        index=list(views.MEASURE_LABELS).index(
-            state.pick_one(shared.get("measure"), list(views.MEASURE_LABELS), "total")
-        ),
-        format_func=views.MEASURE_LABELS.get,
+        measures,
+        index=measures.index(state.pick_one(shared.get("measure"), measures, measures[0])),
+        format_func=lambda m: roles.measure_label(ds, m, view),
         key="trade-measure",
     )
-    periods = [
-        "annual",
-        *cached.call(ds, "partial_labels", views.MEASURES.get(measure, "trade_total")),
-    ]
+    indicator = roles.trade_measures(ds).get(measure) or roles.trade_measures(ds).get("exports")
+    periods = ["annual", *cached.call(ds, "partial_labels", indicator or "")]
     period = c3.selectbox(
         "Period",
         periods,
@@ -42,12 +53,18 @@ def render() -> None:
         format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)",
         key="trade-period",
     )
+    bounds = cached.call(ds, "year_bounds", list(roles.trade_measures(ds).values()))
+    default_years = cached.call(ds, "default_years")
+    years0 = state.pick_range(
+        shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
+    )
     c4, c5, c6, c7 = st.columns([2, 2, 3, 2])
+    who = roles.name(ds, view)
     reporter = c4.radio(
         "Whose figures",
-        ["CHN", "partner", "both"],
+        ["view", "partner", "both"],
         format_func={
-            "CHN": "China's customs",
+            "view": f"{who}'s",
             "partner": "Partners' own",
             "both": "Both (mirror)",
         }.get,
@@ -59,10 +76,16 @@ def render() -> None:
         if bounds[0] < bounds[1]
         else bounds
     )
-    share = c7.toggle("Share of total", key="trade-share")
+    share = c7.toggle(
+        "Share of total", key="trade-share", disabled=not (rel.group and view == rel.focus)
+    )
     show_events = c7.toggle("Events", value=True, key="trade-events")
     state.publish(
-        partners=partners, measure=measure, period=period, **{"from": years[0], "to": years[1]}
+        view=view,
+        partners=partners,
+        measure=measure,
+        period=period,
+        **{"from": years[0], "to": years[1]},
     )
     if not partners:
         st.info("Choose at least one partner.")
@@ -72,6 +95,7 @@ def render() -> None:
         "trade_view",
         partners=partners,
         measure=measure,
+        view=view,
         reporter=reporter,
         style=style,
         share=share,
@@ -84,6 +108,7 @@ def render() -> None:
         "trade_points",
         partners=partners,
         measure=measure,
+        view=view,
         reporter=reporter,
         period=period,
         years=tuple(years),
@@ -93,33 +118,33 @@ def render() -> None:
         st.info("No datapoint matches these filters.")
     st.subheader("Mirror statistics")
     st.caption(ui.md(F.MIRROR_NOTE))
-    mirror_partners = [p for p in partners if p != "C5"] or list(views.PARTNERS)
-    mfig, table = cached.call(ds, "mirror_view", partners=mirror_partners, years=tuple(years))
+    mfig, table = cached.call(ds, "mirror_view", partners=partners, years=tuple(years), view=view)
     if table.empty:
         st.info(
-            "No pair has both China's and the partner's figure for the same period in these years."
+            f"No pair has both {ui.md(who)}'s and the partner's figure for the same period in "
+            "these years."
         )
     else:
         ui.chart(mfig, key="trade-mirror", data=table)
-        shown = cached.call(ds, "mirror_rows", partners=mirror_partners, years=tuple(years))
+        shown = cached.call(ds, "mirror_rows", partners=partners, years=tuple(years), view=view)
         st.dataframe(
             shown,
             hide_index=True,
             width="stretch",
             column_config={
-                "china": "China's figure",
+                "focus": f"{who}'s figure",
                 "own": "Partner's figure",
                 "gap": "Gap",
-                "china_source": "China's source",
+                "focus_source": f"{who}'s source",
                 "partner_source": "Partner's source",
             },
         )
-    _growth(ds, partners, tuple(years))
+    _growth(ds, partners, tuple(years), view)
 
 
-def _growth(ds: Dataset, partners: list[str], years: tuple[int, int]) -> None:
+def _growth(ds: Dataset, partners: list[str], years: tuple[int, int], view: str) -> None:
     """Growth rates stated by sources next to the growth derived from the levels."""
-    table = cached.call(ds, "stated_growth", list(partners), tuple(years))
+    table = cached.call(ds, "stated_growth", list(partners), tuple(years), view)
     if table.empty:
         return
     with st.expander(

@@ -1,0 +1,180 @@
+"""The parts a dataset's entities and indicators play in its charts: names, colours,
+counterparts and points of view from the relationship; trade measures, headline, investment
+and volume indicators from the catalog. Nothing about one relationship is written here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .charts import GROUP_INK, PALETTE
+from .dataset import Dataset
+
+VOLUME_TOPICS = ("transport", "energy")
+VOLUME_KINDS = ("flow", "count")
+
+
+def names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds.entities["id"], ds.entities["name"], strict=True))
+
+
+def name(ds: Dataset, entity: str | None) -> str:
+    if not entity:
+        return ""
+    return names(ds).get(entity, entity)
+
+
+def colours(ds: Dataset) -> dict[str, str]:
+    """Each entity's colour, the same on every page and in every export of the dataset:
+    taken from the palette by position (the focus, the declared partners, then every other
+    entity of the catalog by id); the partners' total in ink, apart from every country."""
+    rel = ds.relationship
+    order = [e for e in (rel.focus, *rel.partners) if e]
+    order += sorted(set(ds.entities["id"]) - set(order) - {rel.group})
+    out = {e: PALETTE[i % len(PALETTE)] for i, e in enumerate(order)}
+    if rel.group:
+        out[rel.group] = GROUP_INK
+    return out
+
+
+def counterparts_label(ds: Dataset, view: str | None = None,
+                       partners: Sequence[str] | None = None) -> str:
+    """'China with Central Asia': the point of view and whom the figures are with."""
+    rel = ds.relationship
+    view = view or rel.focus
+    who = name(ds, view)
+    chosen = list(partners) if partners is not None else list(rel.declared)
+    if view == rel.focus and rel.group and set(chosen) <= set(rel.declared):
+        return f"{who} with {name(ds, rel.group)}"
+    shown = [name(ds, p) for p in chosen]
+    if not shown:
+        return who
+    if len(shown) > 4:
+        return f"{who} with {', '.join(shown[:3])} and {len(shown) - 3} others"
+    return f"{who} with {', '.join(shown)}"
+
+
+def trade_measures(ds: Dataset) -> dict[str, str]:
+    """The trade measures the catalog defines (``role``), by role: total, exports, imports."""
+    ind = ds.indicators
+    if ind.empty or "role" not in ind:
+        return {}
+    out: dict[str, str] = {}
+    for ident, role in zip(ind["id"], ind["role"], strict=True):
+        if isinstance(role, str) and role not in out:
+            out[role] = ident
+    return {r: out[r] for r in ("total", "exports", "imports") if r in out}
+
+
+def role_indicator(ds: Dataset, role: str) -> str | None:
+    """The indicator the catalog gives a role (``growth``: the growth of total trade)."""
+    ind = ds.indicators
+    if ind.empty or "role" not in ind:
+        return None
+    hit = ind.loc[ind["role"] == role, "id"]
+    return str(hit.iloc[0]) if not hit.empty else None
+
+
+def default_partners(ds: Dataset, view: str | None = None) -> list[str]:
+    """The counterparts charted before a reader picks: the declared ones for the focus,
+    every counterpart for another point of view."""
+    rel = ds.relationship
+    if (view or rel.focus) == rel.focus and rel.declared:
+        return list(rel.declared)
+    return counterparts(ds, view)
+
+
+def measure_options(ds: Dataset) -> list[str]:
+    """The Trade page's measures: the catalog's, and the balance where exports and imports
+    both exist."""
+    m = trade_measures(ds)
+    return [*m, *(["balance"] if "exports" in m and "imports" in m else [])]
+
+
+def measure_label(ds: Dataset, measure: str, view: str | None = None) -> str:
+    m = trade_measures(ds)
+    who = name(ds, view or ds.relationship.focus)
+    if measure == "balance":
+        return "Trade balance (exports − imports)"
+    if measure in ("exports", "imports") and who:
+        return f"{who}'s {measure}"
+    return indicator_name(ds, m.get(measure, measure))
+
+
+def indicator_name(ds: Dataset, indicator: str) -> str:
+    row = ds.indicators[ds.indicators["id"] == indicator]
+    return str(row["name"].iloc[0]) if not row.empty else indicator
+
+
+def indicators_of(ds: Dataset, topic: str) -> list[str]:
+    ind = ds.indicators
+    return ind.loc[ind["topic"] == topic, "id"].tolist() if not ind.empty else []
+
+
+def headline_indicators(ds: Dataset, topic: str) -> list[str]:
+    """The indicators of a topic marked ``headline`` in the catalog, in its order."""
+    ind = ds.indicators
+    if ind.empty or "headline" not in ind:
+        return []
+    return ind.loc[(ind["topic"] == topic) & ind["headline"].fillna(False).astype(bool),
+                   "id"].tolist()
+
+
+def volume_indicators(ds: Dataset) -> list[str]:
+    """A project's volume series: the catalog's flows (and counts per period) of transport
+    or energy."""
+    ind = ds.indicators
+    if ind.empty:
+        return []
+    return ind.loc[ind["topic"].isin(VOLUME_TOPICS) & ind["kind"].isin(VOLUME_KINDS),
+                   "id"].tolist()
+
+
+def _trade_pairs(ds: Dataset) -> pd.DataFrame:
+    obs = ds.observations
+    if obs.empty:
+        return obs
+    ids = list(trade_measures(ds).values())
+    return obs[obs["indicator"].isin(ids) & obs["reporter"].notna() & obs["partner"].notna()]
+
+
+def reporters(ds: Dataset) -> list[str]:
+    """Whose statistics the Trade page can show: the focus, then every entity that reports
+    a trade figure with a counterpart, by name."""
+    focus = ds.relationship.focus
+    pairs = _trade_pairs(ds)
+    found = set(pairs["reporter"]) if not pairs.empty else set()
+    n = names(ds)
+    others = sorted(found - {focus}, key=lambda e: n.get(e, e))
+    return [*([focus] if focus else []), *others]
+
+
+def counterparts(ds: Dataset, view: str | None = None) -> list[str]:
+    """Whom ``view`` (the focus by default) trades with: for the focus, the group and the
+    declared partners first, then every other counterpart the data holds, by name; for
+    another reporter, the focus first."""
+    rel = ds.relationship
+    view = view or rel.focus
+    pairs = _trade_pairs(ds)
+    found: set[str] = set()
+    if not pairs.empty:
+        found = set(pairs.loc[pairs["reporter"] == view, "partner"]) | set(
+            pairs.loc[pairs["partner"] == view, "reporter"])
+    found.discard(view)
+    first = list(rel.declared) if view == rel.focus else (
+        [rel.focus] if rel.focus in found else [])
+    n = names(ds)
+    return [*first, *sorted(found - set(first), key=lambda e: n.get(e, e))]
+
+
+def groups(ds: Dataset) -> set[str]:
+    ent = ds.entities
+    return set(ent.loc[ent["kind"] == "group", "id"]) if not ent.empty else set()
+
+
+def series_name(ds: Dataset, entity: str) -> str:
+    """An entity in a legend or picker: the group reads as the partners' total."""
+    if entity and entity == ds.relationship.group:
+        return f"{name(ds, entity)} (total)"
+    return name(ds, entity)
