@@ -10,6 +10,11 @@ import streamlit as st
 
 from dashboard import loading, state, ui
 
+# Before the navigation: set afterwards, the favicon becomes the page's Material icon, which
+# the browser fetches from Google's servers (nothing for an offline reader).
+st.set_page_config(page_title="Bilateral economic indicators", page_icon="🌏", layout="wide",
+                   initial_sidebar_state="expanded")
+
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/trade.py", title="Trade", icon=":material/swap_horiz:", url_path="trade"),
@@ -35,8 +40,7 @@ if len(refs) > 1:
     state.publish(dataset=ref.id)
 dataset = loading.dataset(ref)
 rel = dataset.relationship
-st.set_page_config(page_title=f"{rel.title} · indicators", page_icon="🌏", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(page_title=f"{rel.title} · indicators", page_icon="🌏")
 with st.sidebar:
     st.caption(f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
                f"{len(dataset.projects)} projects · {len(dataset.events)} events")

@@ -21,7 +21,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard.loading import TOPOJSON_URL
-from indicators import Dataset, export, roles
+from indicators import Dataset, charts, export, roles
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
 
@@ -100,11 +100,19 @@ ChartData = pd.DataFrame | Callable[[], pd.DataFrame] | None
 
 
 def chart(fig: go.Figure, *, key: str, data: ChartData = None,
-          on_select: str = "ignore", selection_mode: Any = ("points",)) -> Any:
+          on_select: str = "ignore", selection_mode: Any = ("points",),
+          empty: str | None = None) -> Any:
     """Draw a figure in its own colours, with one download control (PNG, SVG, PDF and the
     CSV of the data behind it) that never reruns the page. ``data`` (the CSV's rows) may be
-    a function: it is then called only when the CSV is downloaded."""
-    event = st.plotly_chart(_Serialised(serialised(fig)), theme=None, key=key,
+    a function: it is then called only when the CSV is downloaded. A figure that draws no
+    datapoint is not drawn: ``empty`` (or a general note) says why instead."""
+    spec = serialised(fig)
+    if charts.points_drawn(spec.get("data", [])) == 0:
+        title = (fig.layout.meta or {}).get("title", "This chart")
+        st.info(md(empty or f"{title}: no datapoint to draw yet. Widen the filters, or add "
+                           "datapoints to the dataset (see data/README.md)."))
+        return None
+    event = st.plotly_chart(_Serialised(spec), theme=None, key=key,
                             on_select=on_select, selection_mode=selection_mode,
                             config=plot_config(fig), width="stretch")
     download_menu(fig, key=key, data=data)
@@ -195,8 +203,11 @@ def partner_picker(container: Any, ds: Dataset, shared: dict[str, Any], key: str
     options = cached.call(ds, "counterparts", view)
     default = cached.call(ds, "default_partners", view)
     labels = {p: roles.series_name(ds, p) for p in options}
+    wanted = shared.get("partners")
+    if view not in (None, ds.relationship.focus) and not set(wanted or ()) <= set(options):
+        wanted = None  # partners chosen for another reporter: start from this one's
     return container.multiselect(
-        "Partners", options, default=pick_list(shared.get("partners"), options, default),
+        "Partners", options, default=pick_list(wanted, options, default),
         format_func=lambda p: labels.get(p, p), key=key)
 
 

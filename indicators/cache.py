@@ -17,7 +17,7 @@ _PACKAGE = Path(__file__).resolve().parent
 # Any change to how files are read or checked changes the key of every entry.
 _CODE_FILES = ("yamlnodes.py", "model.py", "periods.py", "compile.py", "loader.py",
                "checks.py", "cache.py", "dataset.py", "frames_build.py", "obsblock.py",
-               "obschecks.py", "problems.py", "relationship.py")
+               "obschecks.py", "problems.py", "relationship.py", "geo.py")
 _MAGIC = b"INDICATORS-CACHE-1\n"
 
 

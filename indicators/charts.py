@@ -478,12 +478,12 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
             locations=[focus], locationmode="ISO-3", z=[0], showscale=False,
             colorscale=[[0, tint], [1, tint]], marker_line_color="white",
             text=[esc(names.get(focus, focus))], hovertemplate="<b>%{text}</b><extra></extra>",
-            customdata=[["", "", "", "", "", focus]], name=esc(names.get(focus, focus))))
+            customdata=[["", "", "", "", "", focus]], name=esc(names.get(focus, focus)),
+            meta="anchor"))
     if show_projects and not projects.empty:
         cited += _project_traces(fig, projects, sources=sources, figures=figures,
                                  colour_by=colour_by, today=today)
-    box = geo.frame([*([focus] if focus else []), *shaded["partner"].tolist()]) if (
-        focus or not shaded.empty) else None
+    box = geo.frame(shaded["partner"].tolist() if not shaded.empty else [], focus or None)
     box = box or geo.Frame("world", 110, (-180.0, 180.0), (-60.0, 85.0))
     fig.update_geos(
         scope=box.scope, resolution=box.resolution, projection_type="mercator",
@@ -498,10 +498,10 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
                      "under construction. Map outlines: Natural Earth.")
     fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
+    # The legend sits below the map, never over land.
     fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10},
-                      legend={"orientation": "v", "y": 0.98, "x": 0.01, "yanchor": "top",
-                              "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)",
-                              "font": {"size": 11}})
+                      legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "top",
+                              "xanchor": "left", "font": {"size": 11}})
     return fig
 
 
@@ -684,6 +684,21 @@ def build_volume_series(points: pd.DataFrame, *, sources: pd.DataFrame, names: d
                    notes=[*_qualifier_notes(qualifiers),
                           "Points at the end of the period they cover; partial periods unjoined."],
                    height=420)
+
+
+def points_drawn(traces: Iterable[dict]) -> int:
+    """How many datapoints a figure's traces (as plain JSON) draw; the map's anchor country
+    is not a datapoint. Zero means an empty chart: say so rather than draw bare axes."""
+    n = 0
+    for t in traces:
+        if t.get("meta") == "anchor":
+            continue
+        for attr in ("x", "locations", "lon", "y"):
+            values = t.get(attr)
+            if values is not None:
+                n += sum(1 for v in values if v is not None)
+                break
+    return n
 
 
 def figure_sources(fig: go.Figure) -> list[str]:

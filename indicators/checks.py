@@ -124,16 +124,19 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
                   ] if route else []
         if d["location"]:
             points.append(("location", d["location"]))
+        box = _sanity_box(d["countries"])
         for path, w in points:
-            # Central Asia lies north of 20°N and east of 0°, and no line of the region
-            # reaches past 72°N: a point outside this broad Eurasian box usually means that
+            # A point far outside the countries the project names usually means that
             # latitude and longitude were swapped (Kashgar's 39.47, 75.99 typed round).
-            if not (-10 <= w["lat"] <= 72 and -30 <= w["lon"] <= 180):
+            if box is not None and not (box[1] <= w["lat"] <= box[3]
+                                        and box[0] <= w["lon"] <= box[2]):
                 problems.append(loc.at(
                     f"{path}.lat", "suspicious-coordinates",
                     f"{'waypoint' if path != 'location' else 'location'} {w['name']!r} at "
-                    f"lat {w['lat']}, lon {w['lon']} lies outside Eurasia",
-                    "check that latitude and longitude are not swapped", "warning"))
+                    f"lat {w['lat']}, lon {w['lon']} lies far outside the countries the "
+                    f"project names ({', '.join(d['countries'])})",
+                    "check that latitude and longitude are not swapped, and that the "
+                    "project's countries are all listed", "warning"))
     for loc in records.get("events", []):
         d = loc.data
         for i, c in enumerate(d["countries"]):
@@ -145,6 +148,21 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
                                    "check date and end_date"))
     for loc in records.get("excluded", []):
         ref(loc, "source", loc.data["source"], sources, "source", "data/sources/")
+
+
+# Degrees around a project's countries within which its points are unremarkable.
+SANITY_PAD = 10.0
+
+
+def _sanity_box(countries: list[str]) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of the countries (padded); None when none is on the map."""
+    from .geo import extents
+
+    known = [extents()[c] for c in countries if c in extents()]
+    if not known:
+        return None
+    return (min(b[0] for b in known) - SANITY_PAD, min(b[1] for b in known) - SANITY_PAD,
+            max(b[2] for b in known) + SANITY_PAD, max(b[3] for b in known) + SANITY_PAD)
 
 
 def check_unused_sources(records: dict[str, list[Located]], problems: list[Problem],

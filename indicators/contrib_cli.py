@@ -123,6 +123,46 @@ def _add_new(sub: Any) -> None:
         k.add_argument("--no-input", action="store_true",
                        help="never ask; fail when a required field is missing")
         k.set_defaults(func=_cmd_new)
+    d = kinds.add_parser(
+        "dataset", help="a new dataset folder: dataset.yaml, a catalog, empty folders",
+        description="Write the skeleton of a new dataset: its dataset.yaml, a catalog that "
+                    "reuses the bundled indicators and units with the entities named here, "
+                    "and empty reports/, projects/ and events/ folders. It validates and "
+                    "opens in the app (INDICATORS_DATA=DIR) before any datapoint is added.")
+    d.add_argument("--id", required=True, metavar="ID", help="the dataset's slug")
+    d.add_argument("--focus", required=True, metavar="CODE",
+                   help="the country whose relationships it follows: CHN")
+    d.add_argument("--partners", required=True, metavar="A,B,C",
+                   help="its partners, comma-separated entity codes")
+    d.add_argument("--group", metavar="CODE", help="the entity that stands for their total")
+    d.add_argument("--title", help="the dataset's title (default: from the names)")
+    d.add_argument("--licence", default="CC BY 4.0", help="the data's licence")
+    d.add_argument("--out", metavar="DIR", help="the folder to create (default: ./ID)")
+    d.set_defaults(func=_cmd_new_dataset)
+
+
+def _cmd_new_dataset(args: argparse.Namespace) -> int:
+    from .loader import validate_dataset
+    from .newdataset import NewDatasetError, new_dataset
+
+    partners = [p.strip() for p in args.partners.split(",") if p.strip()]
+    try:
+        made = new_dataset(args.out or args.id, ident=args.id, focus=args.focus,
+                           partners=partners, group=args.group, title=args.title,
+                           licence=args.licence)
+    except NewDatasetError as exc:
+        _err(str(exc))
+        return 1
+    for f in made.files:
+        print(f"wrote {f}")
+    if made.unnamed:
+        print(f"note: {', '.join(made.unnamed)} are not in the bundled catalog; give each its "
+              f"name in {made.folder / 'catalog' / 'entities.yaml'}")
+    report = validate_dataset(made.folder)
+    print(report.summary())
+    print(f"next: add a source and datapoints (`indicators new source --data {made.folder}`), "
+          f"then `INDICATORS_DATA={made.folder} bash scripts/dashboard.sh`")
+    return 0 if report.valid else 1
 
 
 # ---- indicators diff ---------------------------------------------------------------------

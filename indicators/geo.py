@@ -34,9 +34,22 @@ class Frame:
 
 
 @lru_cache(maxsize=1)
+def _world() -> dict:
+    return json.loads((TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def centres() -> dict[str, tuple[float, float]]:
+    """Each country's centre (longitude, latitude) as the outlines give it."""
+    return {g["id"]: tuple(g["properties"]["ct"])
+            for g in _world()["objects"]["countries"]["geometries"]
+            if g.get("id") and "ct" in g.get("properties", {})}
+
+
+@lru_cache(maxsize=1)
 def extents() -> dict[str, tuple[float, float, float, float]]:
     """Each country's (west, south, east, north) in degrees, from Natural Earth 1:110m."""
-    topo = json.loads((TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8"))
+    topo = _world()
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     boxes = []
     for arc in topo["arcs"]:
@@ -68,9 +81,14 @@ def _arc_ids(nested: list) -> Iterable[int]:
             yield item
 
 
-def frame(countries: Iterable[str]) -> Frame | None:
-    """The smallest outline set and box that hold every known country given (padded)."""
+def frame(countries: Iterable[str], anchor: str | None = None) -> Frame | None:
+    """The smallest outline set and box that hold every known country given (padded), and
+    the centre of ``anchor``: the focus is shown where it meets its partners, not whole (a
+    large focus would shrink the partners to a corner)."""
     known = [extents()[c] for c in countries if c in extents()]
+    if anchor in centres():
+        lon, lat = centres()[anchor]
+        known.append((lon, lat, lon, lat) if known else extents()[anchor])
     if not known:
         return None
     west, south = min(b[0] for b in known) - PAD, min(b[1] for b in known) - PAD

@@ -14,6 +14,10 @@ def render() -> None:
     inds = ds.indicators[ds.indicators["topic"] == "investment"]
     available = cached.call(ds, "indicators_with_data", "investment")
     label = dict(zip(inds["id"], inds["name"], strict=True))
+    if not available:
+        st.info("No investment figures yet: add datapoints of an indicator with "
+                "`topic: investment` in the catalog (see data/README.md).")
+        return
     c1, c2, c3 = st.columns([3, 3, 2])
     partners = ui.partner_picker(c1, ds, shared, key="investment-partners")
     default_inds = cached.call(ds, "default_investment")
