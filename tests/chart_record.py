@@ -1,5 +1,5 @@
 """What each chart of the standard set draws, as a comparable record: trace type, name and
-number of points. ``python -m tests.chart_record`` rewrites the record of the bundled data
+number of points. ``python tests/chart_record.py`` rewrites the record of the bundled data
 (do that only for a deliberate change, and say which in the commit)."""
 
 from __future__ import annotations

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_relationship import FIXTURE, FORBIDDEN, MONGOLIA
 
 from indicators.newdataset import new_dataset
-
-from .test_relationship import FIXTURE, FORBIDDEN, MONGOLIA
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

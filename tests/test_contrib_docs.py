@@ -66,7 +66,7 @@ def _bash_commands(text: str) -> list[list[str]]:
         joined = block.replace("\\\n", " ")
         for line in joined.splitlines():
             line = line.split("  #")[0].strip()
-            if line.startswith(".venv/bin/indicators new "):
+            if line.startswith(".venv/bin/indicators new ") and " new dataset " not in line:
                 # As bash reads it: `\$` inside double quotes is a plain `$`.
                 commands.append([w.replace("\\$", "$") for w in shlex.split(line)[1:]])
     return commands
@@ -83,6 +83,16 @@ def test_the_guides_examples_work_in_order(tmp_path: Path,
         assert main([*args, "--data", str(data), "--no-input"]) == 0, (
             args, capsys.readouterr().err)
     assert not validate_dataset(data).errors
+
+
+def test_the_guides_new_dataset_example_makes_a_valid_dataset(tmp_path: Path) -> None:
+    found = [shlex.split(line)[1:] for line in CONTRIBUTING.splitlines()
+             if line.startswith(".venv/bin/indicators new dataset ")]
+    assert found, "CONTRIBUTING.md shows how to start a dataset"
+    args = found[0]
+    args[args.index("--out") + 1] = str(tmp_path / "new")
+    assert main(args) == 0
+    assert not validate_dataset(tmp_path / "new").errors
 
 
 def test_the_worked_example_gives_the_real_entry(tmp_path: Path) -> None:

@@ -190,3 +190,22 @@ def test_a_reused_tab_draws_exactly_what_a_fresh_one_does(monkeypatch: pytest.Mo
         elif fmt == "pdf":
             assert reused.startswith(b"%PDF") and abs(len(reused) - len(fresh)) < 64, chart
     assert pixels(runs[True][0]) == pixels(runs[True][3])
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "datasets" / "southern-cone"
+
+
+@needs_chromium
+def test_the_standard_set_exports_for_another_relationship(tmp_path: Path) -> None:
+    """The made-up Southern Cone fixture: every chart of the set, as PNG, with its own
+    title and the dataset's licence in the footer (checked in the SVG's text)."""
+    out = tmp_path / "charts"
+    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out", str(out),
+                          "--data", str(FIXTURE), "--format", "png,svg", "--quiet"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    ids = [c.id for c in views.standard_charts()]
+    assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{i}.png" for i in ids)
+    svg = (out / "trade-timeline.svg").read_text(encoding="utf-8")
+    assert "Brazil with Southern Cone" in svg and "CC0 1.0" in svg
+    assert "China" not in svg and "Central Asia" not in svg

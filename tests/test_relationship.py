@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from chart_record import RECORD, TODAY, record, standard_set_record
 
 from indicators import load_dataset, roles, validate_dataset, views
 from indicators.cli import main
 from indicators.datasets import discover
 from indicators.newdataset import new_dataset
-
-from .chart_record import RECORD, TODAY, record, standard_set_record
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -174,7 +173,8 @@ sources:
     url: https://example.org/mongolia
     language: en
 observations:
-  - {indicator: trade_total, reporter: CHN, partner: MNG, period: "2025", value: 17.5, unit: USD bn, source: zz-test-mongolia, locator: table 1}
+  - {indicator: trade_total, reporter: CHN, partner: MNG, period: "2025", value: 17.5,
+     unit: USD bn, source: zz-test-mongolia, locator: table 1}
 """
 
 
