@@ -412,7 +412,8 @@ def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: di
         who = _series_name(reporter, partner, names, False, group)
         if isinstance(reporter, str) and reporter != focus:
             who = f"{who} ({names.get(reporter, reporter)}'s figure)"
-        name = f"{pretty(str(indicator))}: {who}" + (f" [{basis}]" if basis != "actual" else "")
+        what = (indicator_names or {}).get(str(indicator)) or pretty(str(indicator))
+        name = f"{what}: {who}" + (f" ({basis})" if basis != "actual" else "")
         colour = colour_for(partner if isinstance(partner, str) else "", i, colours)
         fig.add_trace(go.Scatter(
             x=grp["period_end"].tolist(), y=(grp["value"] / scale.divisor).tolist(),

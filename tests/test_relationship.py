@@ -24,11 +24,15 @@ FIXTURE = ROOT / "tests" / "fixtures" / "datasets" / "southern-cone"
 FORBIDDEN = ("China", "Chinese", "Central Asia", "C5")
 
 # Names the change deliberately gave series whose points are the same: the mirror chart
-# names each side by its reporter (no longer "customs", which only China's data is), and the
-# group entity reads "Central Asia" (one name everywhere, no "(five countries)").
+# names each side by its reporter (no longer "customs", which only China's data is), the
+# group entity reads "Central Asia" (one name everywhere, no "(five countries)"), and the
+# investment legend names indicators as the catalog does, not by their ids.
 RENAMED = {
     "China's customs": "China's statistics",
     "Central Asia (five countries) → China": "Central Asia → China",
+    "investment cumulative: Central Asia (total)": "Cumulative investment: Central Asia (total)",
+    "fdi stock: Central Asia (total)": "Direct investment stock: Central Asia (total)",
+    "investment cumulative: Kazakhstan": "Cumulative investment: Kazakhstan",
 }
 
 
