@@ -12,8 +12,9 @@ from dashboard import loading, state, ui
 
 # Before the navigation: set afterwards, the favicon becomes the page's Material icon, which
 # the browser fetches from Google's servers (nothing for an offline reader).
+# "auto": open on a wide screen, closed on a phone (it would cover most of it).
 st.set_page_config(page_title="Bilateral economic indicators", page_icon="🌏", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -29,6 +30,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+ui.styles()
 state.restore_url()
 refs = loading.datasets()
 ref = loading.chosen(refs, state.shared().get("dataset"))

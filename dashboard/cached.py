@@ -59,6 +59,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "default_partners": roles.default_partners,
     "reporters": roles.reporters,
     "map_series": views.map_series,
+    "map_partners": views.map_partners,
     "map_indicators": views.map_indicators,
     "default_investment": views.default_investment,
     "default_volume_project": views.default_volume_project,

@@ -16,22 +16,34 @@ _KEY = "_shared_filters"
 MAX_PARAM = 200  # longer values are not filters anyone typed
 
 
+# Every control that changes what a page shows has a parameter, so a link restores it.
+LISTS = ("partners", "inds", "kinds", "dinds", "dsources")
+TEXTS = ("indicator", "measure", "period", "dataset", "view", "whose", "style", "colour",
+         "select", "project", "series", "q", "sq", "source")
+INTS = ("from", "to", "year")
+FLAGS = ("share", "events", "pledges", "projects", "top")
+
+
 def _from_url() -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         params = st.query_params
-        if "partners" in params:
-            raw = params.get_all("partners")
-            items = [p for r in raw for p in str(r)[:MAX_PARAM].split(",")]
-            out["partners"] = [p.strip() for p in items if p.strip()][:20]
-        for key in ("indicator", "measure", "period", "dataset", "view"):
+        for key in LISTS:
+            if key in params:
+                raw = params.get_all(key)
+                items = [p for r in raw for p in str(r)[:MAX_PARAM].split(",")]
+                out[key] = [p.strip() for p in items if p.strip()][:40]
+        for key in TEXTS:
             if key in params:
                 out[key] = str(params[key])[:MAX_PARAM]
-        for key in ("from", "to", "year"):
+        for key in INTS:
             if key in params:
                 text = str(params[key])[:12]
                 if text.lstrip("-").isdigit():
                     out[key] = int(text)
+        for key in FLAGS:
+            if key in params and str(params[key]) in ("0", "1"):
+                out[key] = str(params[key]) == "1"
     except Exception:  # a malformed URL must not take the page down
         return {}
     return out
@@ -45,6 +57,12 @@ def shared() -> dict[str, Any]:
     return state
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+
+
 def publish(**values: Any) -> None:
     """Store filters in the session and the URL (only keys with a value)."""
     state = dict(st.session_state.get(_KEY, {}))
@@ -53,16 +71,30 @@ def publish(**values: Any) -> None:
     for key, value in values.items():
         if value is None:
             continue
-        text = ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+        text = _text(value)
         if st.query_params.get(key) != text:
             st.query_params[key] = text
+
+
+def forget(*keys: str) -> None:
+    """Drop filters that no longer apply (a map selection cleared)."""
+    state = dict(st.session_state.get(_KEY, {}))
+    for key in keys:
+        state.pop(key, None)
+        if key in st.query_params:
+            del st.query_params[key]
+    st.session_state[_KEY] = state
+
+
+def flag(value: Any, default: bool) -> bool:
+    return value if isinstance(value, bool) else default
 
 
 def restore_url() -> None:
     """After a page switch the URL loses its query: put the shared filters back."""
     state = st.session_state.get(_KEY, {})
     for key, value in state.items():
-        text = ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+        text = _text(value)
         if key not in st.query_params:
             st.query_params[key] = text
 

@@ -7,6 +7,7 @@ Markdown, it goes through :func:`md` first.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -22,6 +23,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard.loading import TOPOJSON_URL
 from indicators import Dataset, charts, export, roles
+from indicators.describe import describe
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
 
@@ -41,12 +43,17 @@ def safe_url(url: object) -> str | None:
     return http_url(url)
 
 
+# The toolbar keeps what a reader uses: save as PNG, and back to the whole chart.
+MODEBAR = {"geo": ["toImage", "resetGeo"], "cartesian": ["toImage", "resetScale2d"]}
+
+
 def plot_config(fig: go.Figure) -> dict[str, Any]:
     meta = fig.layout.meta or {}
+    geo = any(t.type in ("choropleth", "scattergeo") for t in fig.data)
     return {
         "topojsonURL": TOPOJSON_URL,
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "modeBarButtons": [MODEBAR["geo" if geo else "cartesian"]],
         "toImageButtonOptions": {"format": "png", "filename": str(meta.get("chart_id", "chart")),
                                  "scale": 2, "width": export.DEFAULT_WIDTH,
                                  "height": export.export_height(fig)},
@@ -99,24 +106,51 @@ def _forget(key: int) -> None:
 ChartData = pd.DataFrame | Callable[[], pd.DataFrame] | None
 
 
+def chart_box(key: str) -> str:
+    """The key of a chart's container: a digest, so no text from the data (a project id in
+    a key) ever reaches the page's CSS."""
+    return "chart-" + hashlib.blake2b(key.encode(), digest_size=5).hexdigest()
+
+
 def chart(fig: go.Figure, *, key: str, data: ChartData = None,
           on_select: str = "ignore", selection_mode: Any = ("points",),
-          empty: str | None = None) -> Any:
-    """Draw a figure in its own colours, with one download control (PNG, SVG, PDF and the
-    CSV of the data behind it) that never reruns the page. ``data`` (the CSV's rows) may be
-    a function: it is then called only when the CSV is downloaded. A figure that draws no
-    datapoint is not drawn: ``empty`` (or a general note) says why instead."""
+          empty: str | None = None, table: ChartData = None) -> Any:
+    """Draw a figure in its own colours, named and described for screen readers, its height
+    reserved before it draws, with a "Data" view of exactly what is drawn (``table``, a
+    readable frame, or a function giving it) and a download control (PNG, SVG, PDF and the
+    CSV of ``data``) that never reruns the page. A figure that draws no datapoint is not
+    drawn: ``empty`` (or a general note) says why instead."""
     spec = serialised(fig)
+    meta = fig.layout.meta or {}
     if charts.points_drawn(spec.get("data", [])) == 0:
-        title = (fig.layout.meta or {}).get("title", "This chart")
+        title = meta.get("title", "This chart")
         st.info(md(empty or f"{title}: no datapoint to draw yet. Widen the filters, or add "
                            "datapoints to the dataset (see data/README.md)."))
         return None
-    event = st.plotly_chart(_Serialised(spec), theme=None, key=key,
-                            on_select=on_select, selection_mode=selection_mode,
-                            config=plot_config(fig), width="stretch")
-    download_menu(fig, key=key, data=data)
+    box = chart_box(key)
+    height = int(fig.layout.height or 450)
+    # Reserved before the chart draws, so nothing below it moves (layout shift).
+    st.html(f"<style>.st-key-{box} .stPlotlyChart{{min-height:{height}px}}</style>")
+    with st.container(key=box):
+        with st.container(key=f"{box}-desc"):
+            st.caption(md(f"Chart: {describe(fig)}"))
+        event = st.plotly_chart(_Serialised(spec), theme=None, key=key,
+                                on_select=on_select, selection_mode=selection_mode,
+                                config=plot_config(fig), width="stretch")
+    below = st.columns(2)
+    with below[0]:
+        download_menu(fig, key=key, data=data)
+    if table is not None:
+        with below[1], st.expander("Data", icon=":material/table:"):
+            frame = table() if callable(table) else table
+            st.dataframe(frame, hide_index=True, width="stretch",
+                         column_config=link_columns(frame))
     return event
+
+
+def link_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """Source addresses as links (http(s) only: frames.http_url made sure)."""
+    return {c: st.column_config.LinkColumn(c) for c in ("Link", "Address") if c in frame}
 
 
 def _image(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
@@ -128,7 +162,8 @@ def _image(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
 def download_menu(fig: go.Figure, *, key: str, data: ChartData) -> None:
     stem = export.file_stem(fig)
     available = export.chromium_path() is not None
-    with st.popover("Download", icon=":material/download:"):
+    # An expander, not a popover: its buttons follow it in the tab order.
+    with st.expander("Download", icon=":material/download:"):
         failure = export.last_failure()
         if available and failure:  # a browser that crashed or hung: said once, plainly
             st.warning(failure)
@@ -157,6 +192,28 @@ def _csv(data: pd.DataFrame | Callable[[], pd.DataFrame]) -> Callable[[], bytes]
         frame = data() if callable(data) else data
         return frame.to_csv(index=False).encode("utf-8")
     return make
+
+
+# The page's own styles: contrast, words kept whole, the chart descriptions for screen
+# readers only, no chart toolbar on touch screens. Nothing from the data is in here.
+CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3e4c59; }
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p { color: #323f4b; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
+  word-break: normal; overflow-wrap: break-word; hyphens: manual; }
+div[class*="st-key-chart-"][class*="-desc"] {
+  position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+div[class*="st-key-card-value"] p { font-size: 1.6rem; font-weight: 700; line-height: 1.25;
+  margin: 0.1rem 0 0.3rem; color: #1f2933; }
+@media (hover: none) { .modebar-container { display: none !important; } }
+</style>
+"""
+
+
+def styles() -> None:
+    st.html(CSS)
 
 
 def current_dataset() -> Dataset:

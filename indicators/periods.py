@@ -64,8 +64,13 @@ class Period:
 
     def label(self) -> str:
         """A short human label: '2024', 'Jan–May 2024', 'up to Jun 2025'."""
-        if self.kind in ("year", "quarter", "half", "date"):
+        if self.kind == "year":
             return self.text
+        if self.kind in ("quarter", "half"):
+            year, part = self.text.split("-")
+            return f"{part} {year}"
+        if self.kind == "date":
+            return _short(self.end, 2)
         if self.kind == "month":
             return f"{MONTH_ABBR[self.end.month - 1]} {self.end.year}"
         if self.kind == "cumulative":
@@ -76,7 +81,10 @@ class Period:
                 return str(self.end.year)
             return (f"{MONTH_ABBR[self.start.month - 1]}–{MONTH_ABBR[self.end.month - 1]}"
                     f" {self.end.year}")
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        if self.start.month == 1 and self.start.day == 1 and self.end.month == 12 and (
+                self.end.day == 31):
+            return f"{self.start.year}–{self.end.year}"
+        return f"{_short(self.start, 2)} to {_short(self.end, 2)}"
 
     def partial_label(self) -> str:
         """The within-year part of a partial period ('Jan–May'), to group same spans by year."""

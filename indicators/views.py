@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from . import charts
 from . import frames as F
+from . import labels as L
 from . import roles as R
 from .dataset import Dataset
 from .periods import parse_period
@@ -354,7 +355,7 @@ def volumes_view(ds: Dataset, *, project: str | None = None, indicator: str | No
 def stated_growth(ds: Dataset, partners: Sequence[str], years: tuple[int, int],
                   view: str | None = None) -> pd.DataFrame:
     """Trade growth rates as sources state them, next to the growth the levels give."""
-    cols = ["partner", "period", "compared with", "stated", "derived from levels", "source"]
+    cols = ["Partner", "Period", "Compared with", "Stated", "Derived from levels", "Source"]
     obs = ds.observations
     growth = R.role_indicator(ds, "growth")
     total = _measure_indicator(ds, "total")
@@ -377,10 +378,11 @@ def stated_growth(ds: Dataset, partners: Sequence[str], years: tuple[int, int],
         now, then = lookup.get((partner, period)), lookup.get((partner, base))
         derived = f"{(now / then - 1) * 100:+.1f}%" if isinstance(base, str) and now and then \
             else "–"
-        rows.append({"partner": R.name(ds, partner), "period": period, "compared with": base,
-                     "stated": F.format_value(value, "percent", qualifier),
-                     "derived from levels": derived,
-                     "source": F.source_label(ds.sources, source)})
+        rows.append({"Partner": R.name(ds, partner), "Period": L.period(period),
+                     "Compared with": L.period(base),
+                     "Stated": F.format_value(value, "percent", qualifier),
+                     "Derived from levels": derived,
+                     "Source": F.source_label(ds.sources, source)})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -435,15 +437,19 @@ def projects_with_volumes(ds: Dataset) -> list[str]:
 def events_table(ds: Dataset) -> pd.DataFrame:
     """The relationship's events for the Timeline page's table, each with its citations."""
     ev = ds.events
-    cols = ["date", "name", "kind", "place", "countries", "sources"]
+    cols = ["Date", "Event", "Kind", "Place", "Countries", "Sources"]
     if ev.empty:
         return pd.DataFrame(columns=cols)
-    return ev.assign(
-        date=ev["date"].map(F.format_date),
-        sources=ev["sources"].map(lambda cs: "; ".join(
+    lab = L.Labels(ds)
+    return pd.DataFrame({
+        "Date": ev["date"].map(F.format_date),
+        "Event": ev["name"],
+        "Kind": ev["kind"].map(L.word),
+        "Place": ev["place"].map(lambda p: p if isinstance(p, str) else ""),
+        "Countries": ev["countries"].map(lab.entities_of),
+        "Sources": ev["sources"].map(lambda cs: "; ".join(
             f"{F.source_label(ds.sources, c['source'])} ({c['locator']})" for c in cs)),
-        countries=ev["countries"].map(", ".join),
-    )[cols]
+    }, columns=cols)
 
 
 def sources_table(ds: Dataset) -> pd.DataFrame:
@@ -454,7 +460,15 @@ def sources_table(ds: Dataset) -> pd.DataFrame:
         datapoints=src["id"].map(counts).fillna(0).astype(int),
         published=src["published"].map(F.format_date),
         url=src["url"].map(F.http_url),
+        kind=src["kind"].map(L.word),
     )
+
+
+# The Sources page's columns, as readers see them: the title first, no slug.
+SOURCE_COLUMNS = {"title": "Title", "publisher": "Publisher",
+                  "original_publisher": "Originally published by", "published": "Published",
+                  "published_note": "Date note", "kind": "Kind", "language": "Language",
+                  "datapoints": "Datapoints", "url": "Address"}
 
 
 # The Data page: every datapoint with its figure as stated and its citation.
@@ -512,15 +526,30 @@ def consistency_tables(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     sums = consistency.sums_against_totals(ds)
     labels = {s: F.source_label(ds.sources, s) for s in sums["total_source"].unique()}
-    sums = sums.assign(
-        total=[F.format_value(v, "USD") for v in sums["total"]],
-        sum_of_members=[F.format_value(v, "USD") for v in sums["sum_of_members"]],
-        gap_pct=[f"{g:+.2f}%" for g in sums["gap_pct"]],
-        total_source=[labels.get(s, s) for s in sums["total_source"]],
-    )
+    lab = L.Labels(ds)
+    sums = pd.DataFrame({
+        "Reporter": sums["reporter"].map(lab.entity),
+        "Period": sums["period"].map(L.period),
+        "Total": [F.format_value(v, "USD") for v in sums["total"]],
+        "Sum of members": [F.format_value(v, "USD") for v in sums["sum_of_members"]],
+        "Gap": [f"{g:+.2f}%" for g in sums["gap_pct"]],
+        "Members": sums["members"],
+        "Source of the total": [labels.get(s, s) for s in sums["total_source"]],
+        "Within tolerance": sums["ok"],
+    })
     shares = consistency.shares_against_levels(ds)
     labels = {s: F.source_label(ds.sources, s) for s in shares["source"].unique()}
-    shares = shares.assign(source=[labels.get(s, s) for s in shares["source"]])
+    shares = pd.DataFrame({
+        "Reporter": shares["reporter"].map(lab.entity),
+        "Partner": shares["partner"].map(lab.entity),
+        "Share of": shares["share_of"].map(lab.entity),
+        "Period": shares["period"].map(L.period),
+        "Stated (%)": shares["stated_pct"],
+        "From levels (%)": shares["from_levels_pct"].round(2),
+        "Gap (points)": shares["gap_points"].round(2),
+        "Source": [labels.get(s, s) for s in shares["source"]],
+        "Within tolerance": shares["ok"],
+    })
     return sums, shares
 
 

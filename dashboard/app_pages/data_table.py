@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import consistency, roles, views
+from indicators import consistency, labels, roles, views
 from indicators import frames as F
 
 
@@ -22,6 +22,7 @@ def render() -> None:
     indicators = c1.multiselect(
         "Indicators",
         ind_options,
+        default=state.pick_list(shared.get("dinds"), ind_options, []),
         format_func=lambda i: indicator_names.get(i, i),
         key="data-indicators",
     )
@@ -38,13 +39,27 @@ def render() -> None:
     sources = c4.multiselect(
         "Sources",
         src_options,
+        default=state.pick_list(shared.get("dsources"), src_options, []),
         format_func=lambda s: F.source_label(ds.sources, s),
         key="data-sources",
     )
     text = c5.text_input(
-        "Search", max_chars=200, key="data-search", placeholder="note, project, period…"
+        "Search",
+        value=str(shared.get("q") or "")[:200],
+        max_chars=200,
+        key="data-search",
+        placeholder="note, project, period…",
     )
-    state.publish(partners=partners or None, **{"from": years[0], "to": years[1]})
+    state.publish(
+        partners=partners or None,
+        dinds=indicators or None,
+        dsources=sources or None,
+        q=text or None,
+        **{"from": years[0], "to": years[1]},
+    )
+    for key, value in (("dinds", indicators), ("dsources", sources), ("q", text)):
+        if not value:
+            state.forget(key)
     table = cached.call(
         ds,
         "data_rows",
@@ -56,15 +71,12 @@ def render() -> None:
     )
     limit = views.DATA_ROWS_SHOWN
     st.caption(views.data_caption(len(table), len(obs), limit))
+    head = table.head(limit)
+    shown = labels.datapoints(head, ds, cited=head).assign(
+        File=[f"{f}:{n}" for f, n in zip(head["file"], head["line"], strict=True)]
+    )
     st.dataframe(
-        table.head(limit),
-        hide_index=True,
-        width="stretch",
-        height=560,
-        column_config={
-            "url": st.column_config.LinkColumn("source link"),
-            "value": st.column_config.NumberColumn("value (canonical)", format="%.6g"),
-        },
+        shown, hide_index=True, width="stretch", height=560, column_config=ui.link_columns(shown)
     )
     st.download_button(
         "Download all matching rows as CSV",

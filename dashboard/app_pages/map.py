@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import Dataset
+from indicators import Dataset, labels, roles
 from indicators import frames as F
 
 
@@ -43,9 +43,19 @@ def render() -> None:
     elif years:
         year = years[0]
         c2.caption(f"Only {year} has data for this indicator.")
-    colour_by = c3.radio("Colour routes by", ["kind", "status"], horizontal=True, key="map-colour")
-    show_projects = c4.toggle("Projects", value=True, key="map-projects")
-    state.publish(indicator=indicator, year=year)
+    colourings = ["kind", "status"]
+    colour_by = c3.radio(
+        "Colour routes by",
+        colourings,
+        index=colourings.index(state.pick_one(shared.get("colour"), colourings, "kind")),
+        format_func={"kind": "Kind", "status": "Status"}.get,
+        horizontal=True,
+        key="map-colour",
+    )
+    show_projects = c4.toggle(
+        "Projects", value=state.flag(shared.get("projects"), True), key="map-projects"
+    )
+    state.publish(indicator=indicator, year=year, colour=colour_by, projects=show_projects)
     fig = cached.call(
         ds,
         "map_view",
@@ -61,11 +71,47 @@ def render() -> None:
             fig,
             key="map-chart",
             data=lambda: ui.chart_frame(values, ds),
+            table=lambda: labels.datapoints(values, ds),
             on_select="rerun",
             selection_mode=("points",),
         )
     with right:
-        _panel(ds, _selected(event), names, year)
+        st.header("Details")
+        selected = _details_picker(ds, shared, _selected(event), show_projects)
+        _panel(ds, selected, names, year)
+
+
+def _details_picker(
+    ds: Dataset, shared: dict[str, Any], clicked: str | None, show_projects: bool
+) -> str | None:
+    """What the panel shows: picked here (by keyboard too) or by a click on the map, which
+    moves this picker to it. Kept in the URL as ``select``."""
+    rel = ds.relationship
+    countries = [e for e in [rel.focus, *cached.call(ds, "map_partners")] if e]
+    projects = ds.projects["id"].tolist() if show_projects and not ds.projects.empty else []
+    options = ["", *dict.fromkeys([*countries, *projects])]
+    pnames = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
+    # A new click wins once; afterwards the picker keeps whatever the reader chooses.
+    if clicked and clicked in options and clicked != st.session_state.get("map-last-click"):
+        st.session_state["map-last-click"] = clicked
+        st.session_state["map-select"] = clicked
+    if st.session_state.get("map-select") not in options:
+        st.session_state.pop("map-select", None)  # a project hidden, another dataset
+    if "map-select" not in st.session_state:
+        st.session_state["map-select"] = state.pick_one(shared.get("select"), options, "")
+    choice = st.selectbox(
+        "Details for",
+        options,
+        format_func=lambda o: "Choose a country or project…"
+        if not o
+        else (roles.name(ds, o) if o in countries else pnames.get(o, o)),
+        key="map-select",
+    )
+    if choice:
+        state.publish(select=choice)
+    else:
+        state.forget("select")
+    return choice or None
 
 
 def _selected(event: Any) -> str | None:
@@ -84,10 +130,9 @@ def _selected(event: Any) -> str | None:
 
 def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int | None) -> None:
     if selected is None:
-        st.subheader("Details")
         st.caption(
-            "Click a country or a project on the map to see its datapoints, status "
-            "history and milestones here."
+            "Choose a country or a project above, or click one on the map, to see its "
+            "datapoints, status history and milestones here."
         )
         return
     if selected in names:
@@ -97,12 +142,7 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
         if year:
             mine = mine[mine["year"] == year]
         st.caption(f"{len(mine)} datapoint(s){f' for {year}' if year else ''}")
-        st.dataframe(
-            _table(ds, mine),
-            hide_index=True,
-            width="stretch",
-            column_config={"url": st.column_config.LinkColumn("link")},
-        )
+        _table(labels.datapoints(mine, ds))
         return
     proj = ds.projects[ds.projects["id"] == selected]
     if proj.empty:
@@ -111,60 +151,37 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
     p = proj.iloc[0]
     st.subheader(ui.md(p["name"]))
     stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
-    st.caption(f"{ui.md(F.format_date(p['status_as_of']))}: {ui.md(p['status'])}{stale}")
-    st.markdown("**Status history**")
-    st.dataframe(
-        [
-            {
-                "status": s["status"],
-                "as of": s["as_of"],
-                "source": F.source_label(ds.sources, s["source"]),
-                "locator": s["locator"],
-            }
-            for s in p["status_history"]
-        ],
-        hide_index=True,
-        width="stretch",
+    st.caption(
+        f"{ui.md(labels.word(p['status']))} as of {ui.md(F.format_date(p['status_as_of']))}"
+        f"{stale}"
     )
+    st.markdown("**Status history**")
+    _table(labels.status_history(p["status_history"], ds))
     ms = ds.milestones[ds.milestones["project"] == selected]
     if not ms.empty:
         st.markdown("**Milestones**")
-        st.dataframe(
-            ms.assign(source=ms["source"].map(lambda s: F.source_label(ds.sources, s)))[
-                ["date", "name", "source", "locator"]
-            ],
-            hide_index=True,
-            width="stretch",
+        _table(
+            pd.DataFrame(
+                {
+                    "Date": ms["date"].map(F.format_date),
+                    "Milestone": ms["name"],
+                    "Source": ms["source"].map(lambda s: F.source_label(ds.sources, s)),
+                    "Locator": ms["locator"],
+                }
+            )
         )
     figs = ds.observations[ds.observations["project"] == selected]
     if not figs.empty:
         st.markdown("**Figures**")
-        st.dataframe(
-            _table(ds, figs),
-            hide_index=True,
-            width="stretch",
-            column_config={"url": st.column_config.LinkColumn("link")},
-        )
+        _table(labels.datapoints(figs, ds))
     options = cached.call(ds, "volume_indicators", selected)
     if options:
         vfig = cached.call(ds, "volumes_view", project=selected, indicator=options[0])
         ui.chart(vfig, key=f"map-volumes-{selected}")
 
 
-def _table(ds: Dataset, obs: pd.DataFrame) -> pd.DataFrame:
-    return F.with_citations(obs, ds.sources)[
-        [
-            "indicator",
-            "reporter",
-            "partner",
-            "period",
-            "figure",
-            "basis",
-            "citation",
-            "locator",
-            "url",
-        ]
-    ]
+def _table(frame: pd.DataFrame) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=ui.link_columns(frame))
 
 
 ui.guard(render)

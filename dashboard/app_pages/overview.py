@@ -35,6 +35,7 @@ def render() -> None:
              if total and whole else None)
     with cols[0]:
         _card(
+            "trade",
             f"Trade, {pair}, {trade.period}" if trade else f"Trade, {pair}",
             trade.value_text if trade else "no data",
             trade.delta_text if trade else None,
@@ -47,6 +48,7 @@ def render() -> None:
     with cols[1]:
         label = roles.indicator_name(ds, invest[1]) if invest else "Investment"
         _card(
+            "investment",
             f"{label}, {invest[0].period}" if invest else "Investment",
             invest[0].value_text if invest else "no data",
             None,
@@ -56,6 +58,7 @@ def render() -> None:
         top = ds.projects[ds.projects["part_of"].isna()] if not ds.projects.empty else ds.projects
         counts = top["status"].value_counts() if not top.empty else {}
         _card(
+            "projects",
             "Projects operational",
             str(int(counts.get("operational", 0))),
             None,
@@ -96,12 +99,14 @@ def _latest(found: list[F.Headline | None]) -> tuple[F.Headline, str] | None:
     return best, best.indicator
 
 
-def _card(label: str, value: str, delta: str | None, note: str) -> None:
-    """A headline figure that wraps instead of truncating: "more than $30 bn" must be read
-    whole, qualifier first."""
-    with st.container(border=True):
+def _card(slot: str, label: str, value: str, delta: str | None, note: str) -> None:
+    """A headline figure that wraps between words instead of truncating: "more than $30 bn"
+    must be read whole, qualifier first. Large text, not a heading (the page's outline
+    goes from its title to its sections)."""
+    with st.container(border=True, key=f"card-{slot}"):
         st.caption(ui.md(label))
-        st.markdown(f"### {ui.md(value)}")
+        with st.container(key=f"card-value-{slot}"):
+            st.markdown(ui.md(value))
         if delta:
             st.caption(f"{ui.md(delta)}")
         st.caption(ui.md(note))
@@ -121,20 +126,28 @@ def _milestones(ds: Dataset) -> None:
     past = major[major["when"].dt.date <= today] if not major.empty else major
     future = major[major["when"].dt.date > today] if not major.empty else major
     if past.empty:
-        _card("Latest milestone", "none", None, "No event is recorded.")
+        _card("milestone", "Latest milestone", "none", None, "No event is recorded.")
         return
     last = past.iloc[-1]
     nxt = (
-        f"Next: {future.iloc[0]['name']}, {F.format_date(future.iloc[0]['date'])}"
+        _sentence(f"Next: {future.iloc[0]['name']}, {F.format_date(future.iloc[0]['date'])}")
         if not future.empty
-        else "No future milestone is dated in the data."
+        else "No later milestone is dated in the data."
     )
     _card(
+        "milestone",
         "Latest milestone",
         F.format_date(last["date"]),
         None,
-        f"{last['name']}. Source: {F.source_label(ds.sources, last['source'])}. {nxt}",
+        f"{_sentence(last['name'])} "
+        f"{_sentence('Source: ' + F.source_label(ds.sources, last['source']))} {nxt}",
     )
+
+
+def _sentence(text: str) -> str:
+    """A name as a sentence: one full stop, never two ("n.d.." or "summit..")."""
+    text = str(text).strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 ui.guard(render)

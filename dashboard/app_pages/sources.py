@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cached, ui
+from dashboard import cached, state, ui
 from indicators import frames as F
+from indicators import labels, views
 
 
 def render() -> None:
     ds = ui.current_dataset()
+    shared = state.shared()
     st.title("Sources")
     src = ds.sources
     if src.empty:
-        st.info("No source is registered.")
+        st.info("No source is registered yet: each report cited gets a `sources:` entry "
+                "(see data/README.md).")
         return
-    text = st.text_input("Search titles and publishers", max_chars=200, key="sources-search")
+    text = st.text_input(
+        "Search titles and publishers",
+        value=str(shared.get("sq") or "")[:200],
+        max_chars=200,
+        key="sources-search",
+    )
     table = cached.call(ds, "sources_table")
     if text:
         needle = text.casefold()
@@ -30,35 +38,33 @@ def render() -> None:
         ).str.casefold()
         table = table[hay.str.contains(needle, regex=False)]
     st.caption(f"{len(table)} of {len(src)} sources")
-    event = st.dataframe(
-        table[
-            [
-                "id",
-                "title",
-                "publisher",
-                "original_publisher",
-                "published",
-                "published_note",
-                "kind",
-                "language",
-                "datapoints",
-                "url",
-            ]
-        ],
+    shown = table[list(views.SOURCE_COLUMNS)].rename(columns=views.SOURCE_COLUMNS)
+    st.dataframe(
+        shown.fillna(""),
         hide_index=True,
         width="stretch",
         height=420,
-        on_select="rerun",
-        selection_mode="single-row",
-        key="sources-table",
-        column_config={"url": st.column_config.LinkColumn("address")},
+        column_config=ui.link_columns(shown),
     )
-    rows = event.selection.rows if event and event.selection else []
-    if not rows:
-        st.caption("Select a source to see its full citation and the datapoints it supports.")
+    ids = table["id"].tolist()
+    options = ["", *ids]
+    chosen = st.selectbox(
+        "Source",
+        options,
+        index=options.index(state.pick_one(shared.get("source"), options, "")),
+        format_func=lambda s: "Choose a source to see its citation and datapoints…"
+        if not s
+        else F.source_label(ds.sources, s) + " · " + str(F.source_row(ds.sources, s)["title"]),
+        key="sources-pick",
+    )
+    state.publish(sq=text or None, source=chosen or None)
+    if not text:
+        state.forget("sq")
+    if not chosen:
+        state.forget("source")
         return
-    row = table.iloc[rows[0]]
-    st.subheader(ui.md(row["title"]))
+    row = table[table["id"] == chosen].iloc[0]
+    st.header(ui.md(row["title"]))
     original = (
         f" (originally {row['original_publisher']})"
         if isinstance(row["original_publisher"], str)
@@ -71,22 +77,22 @@ def render() -> None:
     )
     st.text(citation)
     mine = F.datapoints_of_source(ds, row["id"])
-    st.dataframe(
-        mine.assign(
-            figure=[
-                F.format_value(v, u, q, m)
-                for v, u, q, m in zip(
-                    mine["value"], mine["unit"], mine["qualifier"], mine["value_max"], strict=True
-                )
-            ]
-        )[["indicator", "reporter", "partner", "period", "figure", "basis", "locator", "note"]],
-        hide_index=True,
-        width="stretch",
-    )
+    if mine.empty:
+        st.caption("No datapoint cites this source.")
+    else:
+        table = labels.datapoints(mine, ds, columns=[c for c in labels.SHOWN
+                                                     if c not in ("Source", "Link")])
+        st.dataframe(table, hide_index=True, width="stretch")
     excluded = ds.excluded[ds.excluded["source"] == row["id"]]
     if not excluded.empty:
         st.caption("Figures of this report left out, and why:")
-        st.dataframe(excluded[["locator", "reason"]], hide_index=True, width="stretch")
+        st.dataframe(
+            excluded[["locator", "reason"]].rename(
+                columns={"locator": "Locator", "reason": "Reason"}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 ui.guard(render)

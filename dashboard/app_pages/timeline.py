@@ -3,40 +3,56 @@ axis, and each project's volume series."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import cached, ui
+from dashboard import cached, state, ui
+from indicators import frames as F
+from indicators import labels
 
 
 def render() -> None:
     ds = ui.current_dataset()
+    shared = state.shared()
     st.title("Timeline")
     kinds = sorted(ds.projects["kind"].unique()) if not ds.projects.empty else []
     c1, c2, c3 = st.columns([4, 2, 2])
     chosen = c1.multiselect(
         "Project kinds",
         kinds,
-        default=kinds,
-        format_func=lambda k: k.replace("_", " "),
+        default=state.pick_list(shared.get("kinds"), kinds, kinds),
+        format_func=labels.word,
         key="timeline-kinds",
     )
     top = c2.toggle(
         "Main projects only",
-        value=True,
+        value=state.flag(shared.get("top"), True),
         key="timeline-top",
         help="Hide sections and lines that belong to a larger project",
     )
-    show_events = c3.toggle("Events", value=True, key="timeline-events")
+    show_events = c3.toggle(
+        "Events", value=state.flag(shared.get("events"), True), key="timeline-events"
+    )
+    state.publish(kinds=chosen, top=top, events=show_events)
     fig = cached.call(
         ds, "timeline_view", kinds=chosen, top_level_only=top, show_events=show_events
     )
     rows = cached.call(ds, "gantt_rows")
-    ui.chart(fig, key="timeline-chart", data=lambda: rows[rows["kind"].isin(chosen)])
-    st.subheader("Events of the relationship")
+    shown = rows[rows["kind"].isin(chosen) & (rows["part_of"].isna() | (not top))]
+    ui.chart(
+        fig,
+        key="timeline-chart",
+        data=lambda: shown,
+        table=lambda: _gantt_table(shown),
+        empty="No project of these kinds: choose other kinds, or add projects to the data.",
+    )
+    st.header("Events of the relationship")
     events = cached.call(ds, "events_table")
-    if not events.empty:
+    if events.empty:
+        st.caption("No event is recorded.")
+    else:
         st.dataframe(events, hide_index=True, width="stretch")
-    st.subheader("Volumes by project")
+    st.header("Volumes by project")
     with_volumes = cached.call(ds, "projects_with_volumes")
     if not with_volumes:
         st.caption("No project has a volume series.")
@@ -48,22 +64,46 @@ def render() -> None:
         "Project",
         with_volumes,
         format_func=lambda p: pname.get(p, p),
-        index=with_volumes.index(longest) if longest in with_volumes else 0,
+        index=with_volumes.index(state.pick_one(shared.get("project"), with_volumes, longest))
+        if longest in with_volumes or shared.get("project") in with_volumes
+        else 0,
         key="timeline-project",
     )
     options = cached.call(ds, "volume_indicators", project)
     inames = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
     indicator = c5.selectbox(
-        "Series", options, format_func=lambda i: inames.get(i, i), key="timeline-indicator"
+        "Series",
+        options,
+        index=options.index(state.pick_one(shared.get("series"), options, options[0])),
+        format_func=lambda i: inames.get(i, i),
+        key=f"timeline-indicator-{ui.chart_box(project)}",
     )
+    state.publish(project=project, series=indicator)
     vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
     obs = ds.observations
+    picked = obs[(obs["project"] == project) & (obs["indicator"] == indicator)]
     ui.chart(
         vfig,
         key="timeline-volumes",
-        data=lambda: ui.chart_frame(
-            obs[(obs["project"] == project) & (obs["indicator"] == indicator)], ds
-        ),
+        data=lambda: ui.chart_frame(picked, ds),
+        table=lambda: labels.datapoints(picked, ds),
+    )
+
+
+def _gantt_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The bars as a table: what each project's bar spans, in words."""
+    return pd.DataFrame(
+        {
+            "Project": rows["name"],
+            "Kind": rows["kind"].map(labels.word),
+            "Status": rows["status"].map(labels.word),
+            "From": rows["start"].dt.strftime("%Y-%m-%d").map(F.format_date),
+            "To": [
+                "today (under way)" if o else F.format_date(e.strftime("%Y-%m-%d"))
+                for o, e in zip(rows["open_ended"], rows["end"], strict=True)
+            ],
+            "Status as of": rows["status_as_of"].map(F.format_date),
+        }
     )
 
 

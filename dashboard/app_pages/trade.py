@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import Dataset, roles
+from indicators import Dataset, labels, roles
 from indicators import frames as F
 
 
@@ -60,9 +60,11 @@ def render() -> None:
     )
     c4, c5, c6, c7 = st.columns([2, 2, 3, 2])
     who = roles.name(ds, view)
+    whose = ["view", "partner", "both"]
     reporter = c4.radio(
         "Whose figures",
-        ["view", "partner", "both"],
+        whose,
+        index=whose.index(state.pick_one(shared.get("whose"), whose, "view")),
         format_func={
             "view": f"{who}'s",
             "partner": "Partners' own",
@@ -70,21 +72,37 @@ def render() -> None:
         }.get,
         key="trade-reporter",
     )
-    style = c5.radio("Chart", ["line", "bar", "stacked"], horizontal=True, key="trade-style")
+    styles = ["line", "bar", "stacked"]
+    style = c5.radio(
+        "Chart",
+        styles,
+        index=styles.index(state.pick_one(shared.get("style"), styles, "line")),
+        horizontal=True,
+        key="trade-style",
+    )
     years = (
         c6.slider("Years", bounds[0], bounds[1], years0, key="trade-years")
         if bounds[0] < bounds[1]
         else bounds
     )
     share = c7.toggle(
-        "Share of total", key="trade-share", disabled=not (rel.group and view == rel.focus)
+        "Share of total",
+        value=state.flag(shared.get("share"), False),
+        key="trade-share",
+        disabled=not (rel.group and view == rel.focus),
     )
-    show_events = c7.toggle("Events", value=True, key="trade-events")
+    show_events = c7.toggle(
+        "Events", value=state.flag(shared.get("events"), True), key="trade-events"
+    )
     state.publish(
         view=view,
         partners=partners,
         measure=measure,
         period=period,
+        whose=reporter,
+        style=style,
+        share=share,
+        events=show_events,
         **{"from": years[0], "to": years[1]},
     )
     if not partners:
@@ -113,10 +131,15 @@ def render() -> None:
         period=period,
         years=tuple(years),
     )
-    ui.chart(fig, key="trade-chart", data=lambda: ui.chart_frame(points, ds))
-    if points.empty:
-        st.info("No datapoint matches these filters.")
-    st.subheader("Mirror statistics")
+    ui.chart(
+        fig,
+        key="trade-chart",
+        data=lambda: ui.chart_frame(points, ds),
+        table=lambda: labels.datapoints(points, ds),
+        empty="No datapoint matches these filters: choose other partners, years or a "
+        "calendar-year period.",
+    )
+    st.header("Mirror statistics")
     st.caption(ui.md(F.MIRROR_NOTE))
     mfig, table = cached.call(ds, "mirror_view", partners=partners, years=tuple(years), view=view)
     if table.empty:
@@ -125,20 +148,19 @@ def render() -> None:
             "these years."
         )
     else:
-        ui.chart(mfig, key="trade-mirror", data=table)
         shown = cached.call(ds, "mirror_rows", partners=partners, years=tuple(years), view=view)
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            column_config={
+        shown = shown.rename(
+            columns={
+                "partner": "Partner",
+                "period": "Period",
                 "focus": f"{who}'s figure",
                 "own": "Partner's figure",
                 "gap": "Gap",
                 "focus_source": f"{who}'s source",
                 "partner_source": "Partner's source",
-            },
+            }
         )
+        ui.chart(mfig, key="trade-mirror", data=table, table=shown)
     _growth(ds, partners, tuple(years), view)
 
 
