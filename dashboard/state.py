@@ -21,7 +21,7 @@ LISTS = ("partners", "inds", "kinds", "dinds", "dsources")
 TEXTS = ("indicator", "measure", "period", "dataset", "view", "whose", "style", "colour",
          "select", "project", "series", "q", "sq", "source")
 INTS = ("from", "to", "year")
-FLAGS = ("share", "events", "pledges", "projects", "top")
+FLAGS = ("share", "events", "pledges", "projects", "top", "targets")
 
 
 def _from_url() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from plotly.basedatatypes import BaseFigure
 from dashboard.loading import TOPOJSON_URL
 from indicators import Dataset, charts, export, roles
 from indicators.describe import describe
+from indicators.frames import MIRROR_NOTE
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
 
@@ -137,6 +138,9 @@ def chart(fig: go.Figure, *, key: str, data: ChartData = None,
         event = st.plotly_chart(_Serialised(spec), theme=None, key=key,
                                 on_select=on_select, selection_mode=selection_mode,
                                 config=plot_config(fig), width="stretch")
+        notes = [n for n in meta.get("notes", []) if n != MIRROR_NOTE]
+        if notes:
+            st.caption(md(" ".join(n if n.endswith(".") else f"{n}." for n in notes)))
     below = st.columns(2)
     with below[0]:
         download_menu(fig, key=key, data=data)

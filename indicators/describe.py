@@ -10,6 +10,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from .charts import SYMBOL_KEY
+
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -61,12 +63,13 @@ def describe(fig: go.Figure) -> str:
     …; highest $106.3 bn in 2025 (Central Asia (total))'."""
     meta = fig.layout.meta or {}
     title, subtitle = str(meta.get("title", "")), str(meta.get("subtitle", ""))
-    traces = [t for t in fig.data if t.meta != "anchor"]
+    traces = [t for t in fig.data if t.meta not in ("anchor", "legend")]
     if not traces:
         return f"{title}: nothing is drawn."
     parts = [f"{_kind(traces[0])}, {title}" + (f": {subtitle}" if subtitle else "")]
-    named = list(dict.fromkeys(_plain(t.name) for t in traces
-                               if t.showlegend is not False and t.name))
+    named = list(dict.fromkeys(_plain(t.name) for t in fig.data
+                               if t.showlegend is not False and t.name and t.meta != "anchor"
+                               and t.name not in SYMBOL_KEY.values()))
     if _based(traces[0]):
         bars = sum(len(t.y or []) for t in traces if t.type == "bar")
         parts.append(f"{bars} projects")

@@ -364,7 +364,11 @@ def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
             dates += [d.date() for d in ms.loc[ms["project"] == p["id"], "when"]]
         if not dates:
             continue
-        start = min(dates)
+        # The bar is the phase the status history describes: from the start of
+        # construction where it is dated (a 1996 agreement is a milestone, not a bar).
+        built = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+                 for s in p["status_history"] if s["status"] == "under_construction"]
+        start = min(built) if built else min(dates)
         done = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
                 for s in p["status_history"] if s["status"] == "operational"]
         open_ended = p["status"] in ("under_construction", "planned", "agreed", "announced",

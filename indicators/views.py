@@ -156,6 +156,11 @@ def trade_view(ds: Dataset, *, partners: Sequence[str] | None = None, measure: s
     subtitle = (f"{R.counterparts_label(ds, view, partners)}, {period_text}, "
                 f"{_years_text(years)}; {who}; " + ("% of total" if share and whole
                                                    else "US dollars"))
+    if targets is not None and not targets.empty and not (share and whole):
+        last = int(targets["year"].max())
+        if last > years[1]:
+            # Said where the axis is read: the years run past those chosen.
+            subtitle += f"; targets to {last} widen the axis"
     return _stamp(charts.build_trade_timeline(
         points, **_context(ds), events=ds.events if show_events else None, style=style,
         share_of=total, targets=targets, title=title, subtitle=subtitle, chart_id=chart_id,
@@ -273,8 +278,7 @@ def map_view(ds: Dataset, *, indicator: str | None = None, year: int | None = No
     return _stamp(charts.build_map(
         values, projects, **_context(ds), focus=rel.focus,
         indicator_name=ind_name, year=year, figures=figures,
-        title=f"{R.counterparts_label(ds, rel.focus).replace(' with ', ' and ', 1)}: "
-              "trade and connectivity",
+        title="Trade and connectivity" if show_projects else "Trade by partner",
         subtitle=f"{ind_name} with {focus} in {year or 'n/a'} ({focus}'s data, US dollars)"
                  + ("; corridor and infrastructure projects" if show_projects else ""),
         chart_id=chart_id, colour_by=colour_by, show_projects=show_projects, height=height,
@@ -292,7 +296,8 @@ def timeline_view(ds: Dataset, *, kinds: Sequence[str] | None = None,
     return _stamp(charts.build_gantt(
         rows, milestones=ds.milestones, events=ds.events if show_events else None,
         sources=ds.sources, projects=ds.projects,
-        subtitle="From the first dated milestone to completion, or to today while under way",
+        subtitle="From the start of construction (else the first dated status or milestone) "
+                 "to completion, or to today while under way",
         chart_id=chart_id, today=today), ds)
 
 

@@ -26,7 +26,9 @@ def points(trace: go.BaseTraceType) -> int:
 
 
 def record(fig: go.Figure) -> list[list]:
-    return [[t.type, t.name, points(t)] for t in fig.data]
+    """Every trace that draws data; legend-only entries (a series' plain swatch, the key to
+    marker shapes) draw nothing and are left out."""
+    return [[t.type, t.name, points(t)] for t in fig.data if t.meta != "legend"]
 
 
 def standard_set_record(data: Path) -> dict[str, list[list]]:

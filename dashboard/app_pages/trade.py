@@ -94,6 +94,12 @@ def render() -> None:
     show_events = c7.toggle(
         "Events", value=state.flag(shared.get("events"), True), key="trade-events"
     )
+    show_targets = c7.toggle(
+        "Targets",
+        value=state.flag(shared.get("targets"), True),
+        key="trade-targets",
+        help="Targets after the chosen years widen the time axis; the subtitle says so.",
+    )
     state.publish(
         view=view,
         partners=partners,
@@ -103,6 +109,7 @@ def render() -> None:
         style=style,
         share=share,
         events=show_events,
+        targets=show_targets,
         **{"from": years[0], "to": years[1]},
     )
     if not partners:
@@ -120,6 +127,7 @@ def render() -> None:
         years=tuple(years),
         period=period,
         show_events=show_events,
+        show_targets=show_targets,
     )
     points = cached.call(
         ds,
