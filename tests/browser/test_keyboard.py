@@ -19,7 +19,8 @@ def tab_to(page, test: str, *, limit: int = MAX_TABS) -> int:
     document.activeElement); the number of presses it took."""
     for n in range(1, limit + 1):
         page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const e = document.activeElement; return !!e && ({test}); }})()"):
+        probe = f"(() => {{ const e = document.activeElement; return !!e && ({test}); }})()"
+        if page.evaluate(probe):
             return n
     raise AssertionError(f"no focusable element matched {test} within {limit} Tab presses")
 
