@@ -420,9 +420,22 @@ def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
                              "Try again.")
             raise ExportFailed(_last_failure) from None
         _last_failure = None
-        return blob
     finally:
         _LOCK.release()
+    return _with_alt_text(blob, fmt, fig)
+
+
+def _with_alt_text(blob: bytes, fmt: str, fig: go.Figure) -> bytes:
+    """The image carries its title and description for readers of the report it goes in."""
+    from . import alttext
+    from .describe import describe
+
+    title = str((fig.layout.meta or {}).get("title", ""))
+    if fmt == "png":
+        return alttext.png(blob, title, describe(fig))
+    if fmt == "svg":
+        return alttext.svg(blob, title, describe(fig))
+    return blob
 
 
 def export_height(fig: go.Figure, height: int = DEFAULT_HEIGHT) -> int:

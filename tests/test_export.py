@@ -209,3 +209,22 @@ def test_the_standard_set_exports_for_another_relationship(tmp_path: Path) -> No
     svg = (out / "trade-timeline.svg").read_text(encoding="utf-8")
     assert "Brazil with Southern Cone" in svg and "CC0 1.0" in svg
     assert "China" not in svg and "Central Asia" not in svg
+
+
+@needs_chromium
+def test_images_carry_their_title_and_description_as_alt_text() -> None:
+    from indicators import alttext
+    from indicators.describe import describe
+
+    fig = views.trade_view(load_dataset(DATA))
+    with export.session():
+        png, svg = export.render(fig, "png"), export.render(fig, "svg")
+    text = alttext.png_text(png)
+    assert text["Title"] == "Total trade"
+    assert text["Description"].startswith("Line chart, Total trade: China with Central Asia")
+    assert "highest $106" in text["Description"]
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img"
+    assert root.find(f"{ns}title").text == "Total trade"
+    assert root.find(f"{ns}desc").text == describe(fig)

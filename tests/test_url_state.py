@@ -24,7 +24,7 @@ def run(page: str, params: dict[str, str]) -> AppTest:
     return at
 
 
-def widget(at: AppTest, key: str):  # noqa: ANN201 - any widget type
+def widget(at: AppTest, key: str):
     for kind in ("selectbox", "multiselect", "radio", "toggle", "slider", "select_slider",
                  "text_input"):
         for w in at.get(kind):
@@ -87,7 +87,7 @@ def test_a_link_restores_every_control(page: str, params: dict[str, str],
 
 def test_timeline_series_is_restored_for_its_project() -> None:
     at = run("app_pages/timeline.py", {"project": "titr", "series": "container_volume"})
-    series = [w for w in at.selectbox if w.label == "Series"][0]
+    series = next(w for w in at.selectbox if w.label == "Series")
     assert series.value == "container_volume"
 
 
