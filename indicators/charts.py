@@ -118,18 +118,57 @@ def _legend_by_series(fig: go.Figure) -> None:
         fig.add_traces(twins)
 
 
+# The narrowest screen a chart is drawn for (a phone, 390 px less the page's padding): its
+# subtitle wraps to fit it, and a chart is tall enough to keep a plot of at least MIN_PLOT
+# px there under a legend that wraps onto many rows.
+NARROW_PX = 340
+MIN_PLOT = 260
+SUBTITLE_CHARS = 54
+
+
+def _wrap(text: str, limit: int = SUBTITLE_CHARS) -> list[str]:
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _legend_rows(fig: go.Figure, width: int = NARROW_PX) -> int:
+    """How many rows a horizontal legend takes at ``width`` px (about 8.5 px a character and
+    46 px for the swatch, as Chromium draws 13 px Liberation Sans)."""
+    rows, used = 0, float(width)
+    for t in fig.data:
+        if t.showlegend is False or not t.name or t.type in ("choropleth",):
+            continue
+        w = 46 + 8.5 * len(str(t.name))
+        if used + w > width:
+            rows, used = rows + 1, 0
+        used += w
+    return rows
+
+
 def _layout(fig: go.Figure, *, chart_id: str, title: str, subtitle: str, sources: Iterable[str],
             notes: Iterable[str] = (), height: int = 460, legend: bool = True) -> go.Figure:
     _legend_by_series(fig)
     srcs = sorted(dict.fromkeys(s for s in sources if s))
+    sub_lines = _wrap(subtitle)
+    top = (66 + 16 * len(sub_lines)
+           + 14 * int((fig.layout.meta or {}).get("event_rows", 0)))
+    cartesian = not any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+    if cartesian:
+        height = max(height, top + 50 + 40 + 30 * (_legend_rows(fig) if legend else 0)
+                     + MIN_PLOT)
+    sub_html = "<br>".join(f"<sup style='color:{MUTED}'>{esc(line)}</sup>" for line in sub_lines)
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT, "color": INK, "size": 13},
-        title={"text": f"<b>{esc(title)}</b><br><sup style='color:{MUTED}'>{esc(subtitle)}</sup>",
+        title={"text": f"<b>{esc(title)}</b><br>{sub_html}",
                "x": 0.0, "xanchor": "left", "xref": "container", "y": 1.0, "yanchor": "top",
                "yref": "container", "pad": {"t": 16, "l": 8}, "font": {"size": 18}},
-        margin={"l": 60, "r": 30, "t": 80 + 14 * int((fig.layout.meta or {}).get("event_rows", 0)),
-                "b": 50},
+        margin={"l": 60, "r": 30, "t": top, "b": 50},
         height=height,
         hoverlabel={"font": {"family": FONT, "size": 12}, "align": "left"},
         showlegend=legend,
@@ -356,11 +395,13 @@ def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: 
         fig.update_layout(barmode="stack")
     elif style == "bar":
         fig.update_layout(barmode="group")
-    fig.update_xaxes(dtick=1, tickformat="d", title=None)
+    # Years as whole numbers, as many as the width allows: plotly thins them on a phone
+    # instead of turning and cutting them.
+    fig.update_xaxes(tickformat="d", title=None)
     if x_range:
         fig.update_xaxes(range=[x_range[0] - 0.6, x_range[1] + 0.6])
-        if x_range[1] - x_range[0] > 16:
-            fig.update_xaxes(dtick=2)
+        if x_range[1] - x_range[0] <= 6:
+            fig.update_xaxes(dtick=1)
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
     notes = _qualifier_notes(qualifiers)
     if any("alternatives" in points and a for a in points.get("alternatives", [])):
@@ -500,8 +541,11 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
             text=[esc(names.get(p, p)) for p in shaded["partner"]],
             colorscale=[[0, "#deebf7"], [1, "#08519c"]], marker_line_color="white",
             marker_line_width=1,
-            colorbar={"title": {"text": esc(scale.label), "side": "right"}, "thickness": 12,
-                      "len": 0.6, "x": 1.0},
+            # Below the map, across: on a phone a bar beside it took a quarter of the width
+            # and stood taller than the map.
+            colorbar={"title": {"text": esc(scale.label), "side": "top"}, "thickness": 10,
+                      "orientation": "h", "len": 0.45, "lenmode": "fraction", "x": 0.0,
+                      "xanchor": "left", "y": -0.02, "yanchor": "top"},
             customdata=[[*h, p] for h, p in zip(hover, shaded["partner"], strict=True)],
             hovertemplate="<b>%{text}</b><br>" + HOVER.replace("<extra>%{fullData.name}</extra>",
                                                                 "<extra></extra>"),
@@ -536,8 +580,8 @@ def build_map(values: pd.DataFrame, projects: pd.DataFrame, *, sources: pd.DataF
     fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                   sources=[source_label(sources, s) for s in cited], notes=notes, height=height)
     # The legend sits below the map, never over land.
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10},
-                      legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "top",
+    fig.update_layout(margin={"l": 10, "r": 10, "b": 10},
+                      legend={"orientation": "h", "y": -0.2, "x": 0.0, "yanchor": "top",
                               "xanchor": "left", "font": {"size": 11}})
     return fig
 

@@ -4,6 +4,7 @@ outline set (scope) that hold the countries a map shades."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,37 @@ PAD = 2.0  # degrees around the countries, so borders are not cut
 # The regional outline files reach a little past plotly's nominal extent (Kazakhstan's north
 # at 55.4°N is drawn by the Asian set): a frame that far over still uses the regional set.
 SLACK = 5.0
+
+
+# Width over height of the frame, on the Mercator projection: a frame much wider than this
+# leaves a phone a strip of map (a 2:1 frame is 180 px tall at 370 px wide), one much taller
+# leaves a desktop a column of it.
+WIDEST, TALLEST = 1.3, 0.8
+
+
+def _mercator(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _latitude(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
+
+
+def _proportioned(west: float, east: float, south: float,
+                  north: float) -> tuple[float, float, float, float]:
+    """The box widened or heightened about its centre to an aspect between TALLEST and
+    WIDEST: more of the surroundings, never less of the countries."""
+    y0, y1 = _mercator(south), _mercator(north)
+    width, height = east - west, y1 - y0
+    if height <= 0 or width <= 0:
+        return west, east, south, north
+    if width / height > WIDEST:
+        grow = (width / WIDEST - height) / 2
+        south, north = _latitude(y0 - grow), _latitude(y1 + grow)
+    elif width / height < TALLEST:
+        grow = (height * TALLEST - width) / 2
+        west, east = max(west - grow, -180.0), min(east + grow, 180.0)
+    return west, east, max(south, -85.0), min(north, 85.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +127,7 @@ def frame(countries: Iterable[str], anchor: str | None = None) -> Frame | None:
     east, north = max(b[2] for b in known) + PAD, max(b[3] for b in known) + PAD
     west, east = max(west, -180.0), min(east, 180.0)
     south, north = max(south, -85.0), min(north, 85.0)
+    west, east, south, north = _proportioned(west, east, south, north)
     for scope, ((lo0, lo1), (la0, la1)) in SCOPES.items():
         if (lo0 - SLACK <= west and east <= lo1 + SLACK and la0 - SLACK <= south
                 and north <= la1 + SLACK):

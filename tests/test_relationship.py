@@ -157,7 +157,7 @@ def test_any_reporter_is_a_point_of_view_with_its_own_counterparts() -> None:
 def test_the_map_frames_the_countries_with_data() -> None:
     geo = views.map_view(load_dataset(FIXTURE)).layout.geo
     assert geo.scope == "south america"
-    assert -80 < geo.lonaxis.range[0] < geo.lonaxis.range[1] < -30
+    assert -95 < geo.lonaxis.range[0] < geo.lonaxis.range[1] < -30
     geo = views.map_view(load_dataset(DATA)).layout.geo
     assert geo.scope == "asia" and 40 < geo.lonaxis.range[0] < 50
 
