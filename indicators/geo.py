@@ -127,9 +127,9 @@ def frame(countries: Iterable[str], anchor: str | None = None) -> Frame | None:
     east, north = max(b[2] for b in known) + PAD, max(b[3] for b in known) + PAD
     west, east = max(west, -180.0), min(east, 180.0)
     south, north = max(south, -85.0), min(north, 85.0)
+    scope = next((name for name, ((lo0, lo1), (la0, la1)) in SCOPES.items()
+                  if lo0 - SLACK <= west and east <= lo1 + SLACK and la0 - SLACK <= south
+                  and north <= la1 + SLACK), "world")
+    # The outline set follows the countries; the frame around them is then proportioned.
     west, east, south, north = _proportioned(west, east, south, north)
-    for scope, ((lo0, lo1), (la0, la1)) in SCOPES.items():
-        if (lo0 - SLACK <= west and east <= lo1 + SLACK and la0 - SLACK <= south
-                and north <= la1 + SLACK):
-            return Frame(scope, 50, (west, east), (south, north))
-    return Frame("world", 110, (west, east), (south, north))
+    return Frame(scope, 110 if scope == "world" else 50, (west, east), (south, north))
