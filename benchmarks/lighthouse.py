@@ -197,6 +197,22 @@ def summarise(lhr: dict[str, Any]) -> dict[str, Any]:
             out[key] = round(v)
         else:
             out[key] = round(v, 4)
+    # What the browser saw, unthrottled: Lighthouse's scores use a simulation (Lantern) that
+    # models the page's HTTP requests but not Streamlit's websocket messages.
+    observed = ((audits.get("metrics", {}).get("details") or {}).get("items") or [{}])[0]
+    for key, name in (("observed_fcp_s", "observedFirstContentfulPaint"),
+                      ("observed_lcp_s", "observedLargestContentfulPaint"),
+                      ("observed_load_s", "observedLoad")):
+        v = observed.get(name)
+        out[key] = None if v is None else round(v / 1000, 3)
+    weight = audits.get("total-byte-weight", {}).get("numericValue")
+    out["transfer_kb"] = None if weight is None else round(weight / 1024)
+    lcp_items = ((audits.get("largest-contentful-paint-element", {}).get("details") or {})
+                 .get("items") or [])
+    lcp_nodes = [i.get("node", {}) for t in lcp_items if t.get("type") == "table"
+                 for i in t.get("items", []) if i.get("node")]
+    out["lcp_element"] = lcp_nodes[0].get("selector") if lcp_nodes else None
+    out["benchmark_index"] = (lhr.get("environment") or {}).get("benchmarkIndex")
     out["failing"] = failing_accessibility(lhr)
     out["runtime_error"] = (lhr.get("runtimeError") or {}).get("code")
     out["warnings"] = list(lhr.get("runWarnings") or [])

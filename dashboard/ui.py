@@ -202,8 +202,8 @@ def _csv(data: pd.DataFrame | Callable[[], pd.DataFrame]) -> Callable[[], bytes]
 # readers only, no chart toolbar on touch screens. Nothing from the data is in here.
 CSS = """
 <style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3e4c59; }
-[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p { color: #323f4b; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4b5563; }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
   word-break: normal; overflow-wrap: break-word; hyphens: manual; }
 div[class*="st-key-chart-"][class*="-desc"] {

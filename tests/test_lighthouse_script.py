@@ -27,6 +27,9 @@ def _lhr(perf: float | None = 0.5, a11y: float = 0.9) -> dict:
             "largest-contentful-paint": {"numericValue": 2345.6},
             "total-blocking-time": {"numericValue": 410.4},
             "first-contentful-paint": {"numericValue": 1000.0},
+            "metrics": {"details": {"items": [{"observedLargestContentfulPaint": 1500}]}},
+            "largest-contentful-paint-element": {"details": {"type": "list", "items": [
+                {"type": "table", "items": [{"node": {"selector": "svg.main-svg"}}]}]}},
             "color-contrast": {"score": 0, "scoreDisplayMode": "binary", "title": "Contrast",
                                "details": {"items": [{"node": {
                                    "nodeLabel": "260 sources\n· 907", "selector": "div > p",
@@ -78,7 +81,8 @@ def test_summarise_and_failing():
     s = lh.summarise(_lhr())
     assert (s["performance"], s["accessibility"]) == (50, 90)
     assert s["cls"] == 0.1235 and s["lcp_s"] == 2.346 and s["tbt_ms"] == 410
-    assert s["si_s"] is None
+    assert s["si_s"] is None and s["observed_lcp_s"] == 1.5 and s["observed_fcp_s"] is None
+    assert s["lcp_element"] == "svg.main-svg"
     assert list(s["failing"]) == ["color-contrast"]  # manual and not-applicable ones are not
     item = s["failing"]["color-contrast"]["items"][0]
     assert item["explanation"].startswith("insufficient color contrast of 3.29")
