@@ -1,6 +1,6 @@
 """The Streamlit script under AppTest on other relationships: the test fixture's every page,
 a new dataset's empty pages, a counterpart added by pull request, and a root with two
-datasets switched from the sidebar and restored from the URL."""
+datasets switched from a picker and restored from the URL."""
 
 from __future__ import annotations
 
@@ -117,9 +117,9 @@ def two_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def test_the_sidebar_switches_datasets_and_the_url_keeps_the_choice(two_roots: Path) -> None:
+def test_the_picker_switches_datasets_and_the_url_keeps_the_choice(two_roots: Path) -> None:
     at = run("app_pages/overview.py")
-    choice = at.sidebar.selectbox(key="dataset-choice")
+    choice = at.selectbox(key="dataset-choice")
     assert choice.options == ["China–Central Asia economic ties",
                               "Brazil and the Southern Cone (test data)"]
     assert at.title[0].value == "China–Central Asia economic ties"
@@ -128,7 +128,7 @@ def test_the_sidebar_switches_datasets_and_the_url_keeps_the_choice(two_roots: P
     assert "Brazil" in at.title[0].value
     # A link with the choice opens on it.
     at = run("app_pages/trade.py", {"dataset": "southern-cone-test"})
-    assert at.sidebar.selectbox(key="dataset-choice").value == "southern-cone-test"
+    assert at.selectbox(key="dataset-choice").value == "southern-cone-test"
     assert "Argentina" in at.multiselect(key="trade-partners").options
 
 

@@ -38,8 +38,8 @@ def live_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _shown(at: AppTest) -> tuple[int, ...]:
     assert not at.exception, [e.value for e in at.exception]
-    m = COUNTS.search(" ".join(c.value for c in at.sidebar.caption))
-    assert m, [c.value for c in at.sidebar.caption]
+    m = COUNTS.search(" ".join(c.value for c in at.caption))
+    assert m, [c.value for c in at.caption]
     return tuple(int(x) for x in m.groups())
 
 

@@ -65,20 +65,18 @@ def render() -> None:
         colour_by=colour_by,
     )
     values = cached.call(ds, "map_series", indicator, year)
-    left, right = st.columns([3, 1])
-    with left:
-        event = ui.chart(
-            fig,
-            key="map-chart",
-            data=lambda: ui.chart_frame(values, ds),
-            table=lambda: labels.datapoints(values, ds),
-            on_select="rerun",
-            selection_mode=("points",),
-        )
-    with right:
-        st.header("Details")
-        selected = _details_picker(ds, shared, _selected(event), show_projects)
-        _panel(ds, selected, names, year)
+    event = ui.chart(
+        fig,
+        key="map-chart",
+        data=lambda: ui.chart_frame(values, ds),
+        table=lambda: labels.datapoints(values, ds),
+        on_select="rerun",
+        selection_mode=("points",),
+    )
+    # Below the map: the page is one chart wide.
+    st.header("Details")
+    selected = _details_picker(ds, shared, _selected(event), show_projects)
+    _panel(ds, selected, names, year)
 
 
 def _details_picker(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import cached, ui
-from indicators import Dataset, roles, views
+from indicators import Dataset, labels, roles, views
 from indicators import frames as F
 
 MAJOR = (
@@ -68,25 +69,42 @@ def render() -> None:
         )
     with cols[3]:
         _milestones(ds)
-    left, right = st.columns([3, 2])
     group = views.overview_partners(ds)
-    with left:
-        fig = cached.call(ds, "trade_view", partners=group, chart_id="overview-trade", height=380)
-        points = cached.call(
-            ds, "trade_points", partners=group, years=cached.call(ds, "default_years")
-        )
-        ui.chart(
-            fig,
-            key="overview-trade",
-            data=lambda: ui.chart_frame(points, ds),
-        )
-    with right:
-        fig = cached.call(ds, "map_view", show_projects=False, chart_id="overview-map", height=420)
-        ui.chart(fig, key="overview-map")
+    fig = cached.call(ds, "trade_view", partners=group, chart_id="overview-trade", height=380)
+    points = cached.call(ds, "trade_points", partners=group, years=cached.call(ds, "default_years"))
+    ui.chart(
+        fig,
+        key="overview-trade",
+        data=lambda: ui.chart_frame(points, ds),
+        table=lambda: labels.datapoints(points, ds),
+    )
+    fig = cached.call(ds, "map_view", show_projects=False, chart_id="overview-map", height=460)
+    values = cached.call(ds, "map_series", None, cached.call(ds, "default_map_year"))
+    ui.chart(
+        fig,
+        key="overview-map",
+        data=lambda: ui.chart_frame(values, ds),
+        table=lambda: labels.datapoints(values, ds),
+    )
     ui.chart(
         cached.call(ds, "status_view"),
         key="overview-status",
         data=ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]],
+        table=lambda: _projects_table(ds),
+    )
+
+
+def _projects_table(ds: Dataset) -> pd.DataFrame:
+    """The projects the status chart counts (sections counted with their project)."""
+    top = ds.projects[ds.projects["part_of"].isna()] if not ds.projects.empty else ds.projects
+    return pd.DataFrame(
+        {
+            "Project": top["name"],
+            "Kind": top["kind"].map(labels.word),
+            "Status": top["status"].map(labels.word),
+            "As of": top["status_as_of"].map(F.format_date),
+            "Source": top["status_source"].map(lambda s: F.source_label(ds.sources, s)),
+        }
     )
 
 

@@ -24,7 +24,7 @@ def render() -> None:
         )
         return
     reporters = cached.call(ds, "reporters")
-    c0, c1, c2, c3 = st.columns([2, 3, 2, 2])
+    c0, c1 = st.columns([1, 2])
     view = c0.selectbox(
         "Whose statistics",
         reporters,
@@ -37,6 +37,7 @@ def render() -> None:
     # Another reporter has other counterparts: a picker of its own.
     key = "trade-partners" if view == rel.focus else f"trade-partners-{view}"
     partners = ui.partner_picker(c1, ds, shared, key=key, view=view)
+    c2, c3, c6 = st.columns([1, 1, 2])
     measure = c2.selectbox(
         "Measure",
         measures,
@@ -58,7 +59,7 @@ def render() -> None:
     years0 = state.pick_range(
         shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
     )
-    c4, c5, c6, c7 = st.columns([2, 2, 3, 2])
+    c4, c5, c7 = st.columns(3)
     who = roles.name(ds, view)
     whose = ["view", "partner", "both"]
     reporter = c4.radio(

@@ -22,8 +22,8 @@ def test_download_control_gives_a_finished_png(browser, server: str, output_dir:
         open_page(page, f"{server}/investment", charts=1)
         runs_before = page.evaluate("() => window.performance.getEntriesByType('resource')"
                                     ".filter(e => e.name.includes('_stcore/stream')).length")
-        # The popover's button, not the modebar's "Download plot as a PNG" (client-side).
-        page.locator("[data-testid=stPopover] button").first.click()
+        # The download control's button, not the modebar's "Download plot as a PNG" (client-side).
+        page.locator("summary", has_text="Download").first.click()
         button = page.get_by_role("button", name="PNG", exact=True).first
         button.wait_for(state="visible", timeout=10_000)
         with page.expect_download(timeout=90_000) as info:

@@ -35,7 +35,7 @@ def flaky_browser(tmp_path: Path, chromium_path: str) -> Iterator[tuple[str, Pat
 
 
 def _menu(page):
-    page.locator("[data-testid=stPopover] button").first.click()
+    page.locator("summary", has_text="Download").first.click()
     button = page.get_by_role("button", name="PNG", exact=True).first
     button.wait_for(state="visible", timeout=10_000)
     return button

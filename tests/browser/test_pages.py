@@ -84,7 +84,7 @@ def test_a_deep_link_runs_through_the_router(browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         open_page(page, f"{server}/map", charts=1)
-        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        nav = " ".join(page.get_by_role("link").all_inner_texts())
         assert "Overview" in nav and "Sources" in nav
         assert "data table" not in nav, "the pages folder must not be auto-discovered"
     finally:
