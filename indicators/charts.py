@@ -124,6 +124,7 @@ def _legend_by_series(fig: go.Figure) -> None:
 NARROW_PX = 340
 MIN_PLOT = 260
 SUBTITLE_CHARS = 54
+TITLE_CHARS = 30
 
 
 def _wrap(text: str, limit: int = SUBTITLE_CHARS) -> list[str]:
@@ -155,8 +156,9 @@ def _layout(fig: go.Figure, *, chart_id: str, title: str, subtitle: str, sources
     _legend_by_series(fig)
     srcs = sorted(dict.fromkeys(s for s in sources if s))
     sub_lines = _wrap(subtitle)
-    top = (66 + 16 * len(sub_lines)
-           + 14 * int((fig.layout.meta or {}).get("event_rows", 0)))
+    title_lines = _wrap(title, TITLE_CHARS)
+    top = (44 + 22 * len(title_lines) + 16 * len(sub_lines)
+           + 13 * int((fig.layout.meta or {}).get("event_rows", 0)))
     cartesian = not any(t.type in ("choropleth", "scattergeo") for t in fig.data)
     if cartesian:
         height = max(height, top + 50 + 40 + 30 * (_legend_rows(fig) if legend else 0)
@@ -165,7 +167,8 @@ def _layout(fig: go.Figure, *, chart_id: str, title: str, subtitle: str, sources
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT, "color": INK, "size": 13},
-        title={"text": f"<b>{esc(title)}</b><br>{sub_html}",
+        title={"text": "<br>".join(f"<b>{esc(line)}</b>" for line in title_lines)
+                       + f"<br>{sub_html}",
                "x": 0.0, "xanchor": "left", "xref": "container", "y": 1.0, "yanchor": "top",
                "yref": "container", "pad": {"t": 16, "l": 8}, "font": {"size": 18}},
         margin={"l": 60, "r": 30, "t": top, "b": 50},
@@ -263,13 +266,65 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame | None, *, year_axis: bo
             yshift=2 + 13 * ((n - 1) % 2), text=str(n), showarrow=False,
             font={"size": 10, "color": INK}, hovertext="<br>".join(esc(t) for t in names),
             bgcolor="rgba(255,255,255,0.9)"))
+    rows = _label_rows([float(_as_number(a.x)) for a in numbers],
+                       _x_span(fig, [a.x for a in numbers], x_range))
+    for a, row in zip(numbers, rows, strict=True):
+        a.yshift = 2 + 13 * row
     if lines:
         fig.update_layout(shapes=[*fig.layout.shapes, *lines])
     if numbers:
         fig.update_layout(annotations=[*fig.layout.annotations, *numbers],
-                          meta={**(fig.layout.meta or {}), "event_rows": min(len(numbers), 2),
+                          meta={**(fig.layout.meta or {}), "event_rows": max(rows) + 1,
                                 "event_key": key})
     return cited
+
+
+# Event numbers must not touch on a phone, where a plot is about this wide.
+NARROW_PLOT_PX = 200
+LABEL_GAP_PX = 15
+MAX_LABEL_ROWS = 4
+
+
+def _as_number(x: object) -> float:
+    """A position on the x axis as a number: years stay, dates become days."""
+    if isinstance(x, (int, float)):
+        return float(x)
+    return pd.Timestamp(x).value / 86_400e9
+
+
+def _x_span(fig: go.Figure, xs: list, x_range: tuple[float, float] | None) -> float:
+    """How much of the x axis the plot shows: the chosen years, else everything drawn."""
+    if x_range is not None:
+        return float(x_range[1] - x_range[0]) + 1.2
+    values = [_as_number(x) for x in xs]
+    for t in fig.data:
+        for v in (t.x or []) if t.type != "bar" or t.base is None else (t.base or []):
+            try:
+                values.append(_as_number(v))
+            except (TypeError, ValueError):
+                continue
+    return (max(values) - min(values)) if len(values) > 1 else 1.0
+
+
+def _label_rows(xs: list[float], span: float) -> list[int]:
+    """A row for each label so that neighbours in a row are LABEL_GAP_PX apart on a plot
+    NARROW_PLOT_PX wide; the least crowded row when every row is taken."""
+    px = NARROW_PLOT_PX / span if span > 0 else 0.0
+    last: list[float] = []
+    out: list[int] = []
+    for x in xs:
+        pos = x * px
+        free = [i for i, end in enumerate(last) if pos - end >= LABEL_GAP_PX]
+        if free:
+            row = free[0]
+        elif len(last) < MAX_LABEL_ROWS:
+            last.append(-1e18)
+            row = len(last) - 1
+        else:
+            row = min(range(len(last)), key=lambda i: last[i])
+        last[row] = pos
+        out.append(row)
+    return out
 
 
 def _with_gaps(xs: list[int], ys: list[float], extra: list) -> tuple[list, list, list]:
@@ -459,7 +514,7 @@ def build_mirror_chart(table: pd.DataFrame, *, sources: pd.DataFrame, names: dic
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
     # No fixed angle: plotly turns the labels when a narrow screen would overlap them.
-    fig.update_xaxes(tickfont={"size": 11})
+    fig.update_xaxes(tickfont={"size": 10})
     qualifiers = [*table.get("focus_qualifier", []), *table.get("partner_qualifier", [])]
     notes = [*_qualifier_notes(qualifiers), f"Gap: {view_name}'s figure relative to the partner's.",
              MIRROR_NOTE]
@@ -675,7 +730,7 @@ def build_gantt(rows: pd.DataFrame, *, milestones: pd.DataFrame, events: pd.Data
                                                grp["stale"], grp["start"], grp["end"],
                                                grp["open_ended"], strict=True)]
         fig.add_trace(go.Bar(
-            y=[esc(_clip(n)) for n in grp["name"]], x=durations, base=grp["start"].tolist(),
+            y=[_clip(n) for n in grp["name"]], x=durations, base=grp["start"].tolist(),
             orientation="h", marker_color=colour, name=esc(pretty(status)),
             marker_pattern_shape=["/" if oe else "" for oe in grp["open_ended"]],
             customdata=[[h, i] for h, i in zip(hover, grp["id"], strict=True)],
@@ -686,7 +741,7 @@ def build_gantt(rows: pd.DataFrame, *, milestones: pd.DataFrame, events: pd.Data
     if not ms.empty:
         pname = dict(zip(rows["id"], rows["name"], strict=True))
         fig.add_trace(go.Scatter(
-            x=ms["when"].tolist(), y=[esc(_clip(pname[p])) for p in ms["project"]],
+            x=ms["when"].tolist(), y=[_clip(pname[p]) for p in ms["project"]],
             mode="markers",
             marker={"symbol": "diamond", "size": 9, "color": INK,
                     "line": {"width": 1, "color": "white"}},
@@ -699,11 +754,11 @@ def build_gantt(rows: pd.DataFrame, *, milestones: pd.DataFrame, events: pd.Data
     cited += _event_markers(fig, events, year_axis=False, x_range=None)
     fig.add_vline(x=pd.Timestamp(today), line={"color": "#D55E00", "width": 1})
     fig.update_yaxes(categoryorder="array",
-                     categoryarray=[esc(_clip(n)) for n in reversed(order)], title=None,
+                     categoryarray=[_clip(n) for n in reversed(order)], title=None,
                      automargin=True, tickfont={"size": 11})
     fig.update_xaxes(type="date", title=None)
     fig.update_layout(barmode="overlay")
-    height = max(420, 26 * len(order) + 160)
+    height = max(420, 34 * len(order) + 170)
     fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                   sources=[source_label(sources, s) for s in cited],
                   notes=["Hatched bars: under way, drawn to today. Diamonds: dated milestones; "
@@ -712,8 +767,13 @@ def build_gantt(rows: pd.DataFrame, *, milestones: pd.DataFrame, events: pd.Data
     return fig
 
 
-def _clip(name: str, limit: int = 34) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+def _clip(name: str, limit: int = 20) -> str:
+    """A project's name in at most two short lines: on a phone the names must leave the
+    bars most of the width."""
+    lines = _wrap(str(name), limit)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: limit - 1] + "…"]
+    return "<br>".join(esc(line) for line in lines)  # escaped line by line: <br> is ours
 
 
 def build_status_bars(projects: pd.DataFrame, *, sources: pd.DataFrame,

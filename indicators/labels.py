@@ -5,6 +5,7 @@ keep the ids)."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -61,6 +62,25 @@ class Labels:
         self.entities = dict(zip(ds.entities["id"], ds.entities["name"], strict=True))
         self.indicators = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
         self.projects = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
+        self._compiled: re.Pattern[str] | None = None
+        self._names: dict[str, str] = {}
+
+    def prose(self, text: object) -> str:
+        """Curators' text (a note, a reason) as readers see it: an entity code standing
+        alone ("range given jointly for KAZ, UZB") becomes its name, and an indicator id
+        ("length_in_country") its name. Codes inside words ("KTZ-Express") stay."""
+        if not isinstance(text, str) or not text:
+            return ""
+        return self._pattern().sub(lambda m: self._names[m.group(0)], text)
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._names = {**{k: v for k, v in self.entities.items() if k != v},
+                           **{k: v for k, v in self.indicators.items() if "_" in k}}
+            words = sorted(self._names, key=len, reverse=True) or ["(?!x)x"]
+            self._compiled = re.compile(
+                r"(?<![\w+-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w+-])")
+        return self._compiled
 
     def entity(self, code: object) -> str:
         if not isinstance(code, str):
@@ -105,7 +125,7 @@ def datapoints(obs: pd.DataFrame, ds: Dataset, *, columns: Iterable[str] = SHOWN
         "Basis": [word(b) for b in c["basis"]],
         "Source": c["citation"],
         "Locator": c["locator"],
-        "Note": [n if isinstance(n, str) else "" for n in c["note"]] if "note" in c else "",
+        "Note": [lab.prose(n) for n in c["note"]] if "note" in c else "",
         "Project": [lab.project(p) for p in c["project"]] if "project" in c else "",
         "Link": c["url"],
     }, index=c.index)

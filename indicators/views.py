@@ -448,7 +448,7 @@ def events_table(ds: Dataset) -> pd.DataFrame:
     lab = L.Labels(ds)
     return pd.DataFrame({
         "Date": ev["date"].map(F.format_date),
-        "Event": ev["name"],
+        "Event": ev["name"].map(lab.prose),
         "Kind": ev["kind"].map(L.word),
         "Place": ev["place"].map(lambda p: p if isinstance(p, str) else ""),
         "Countries": ev["countries"].map(lab.entities_of),
@@ -466,6 +466,7 @@ def sources_table(ds: Dataset) -> pd.DataFrame:
         published=src["published"].map(F.format_date),
         url=src["url"].map(F.http_url),
         kind=src["kind"].map(L.word),
+        published_note=src["published_note"].map(L.Labels(ds).prose),
     )
 
 

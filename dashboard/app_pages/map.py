@@ -162,7 +162,7 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
             pd.DataFrame(
                 {
                     "Date": ms["date"].map(F.format_date),
-                    "Milestone": ms["name"],
+                    "Milestone": ms["name"].map(labels.Labels(ds).prose),
                     "Source": ms["source"].map(lambda s: F.source_label(ds.sources, s)),
                     "Locator": ms["locator"],
                 }

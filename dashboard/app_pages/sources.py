@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
@@ -84,11 +85,12 @@ def render() -> None:
                                                      if c not in ("Source", "Link")])
         st.dataframe(table, hide_index=True, width="stretch")
     excluded = ds.excluded[ds.excluded["source"] == row["id"]]
+    lab = labels.Labels(ds)
     if not excluded.empty:
         st.caption("Figures of this report left out, and why:")
         st.dataframe(
-            excluded[["locator", "reason"]].rename(
-                columns={"locator": "Locator", "reason": "Reason"}
+            pd.DataFrame(
+                {"Locator": excluded["locator"], "Reason": excluded["reason"].map(lab.prose)}
             ),
             hide_index=True,
             width="stretch",
