@@ -758,7 +758,7 @@ def build_gantt(rows: pd.DataFrame, *, milestones: pd.DataFrame, events: pd.Data
                      automargin=True, tickfont={"size": 11})
     fig.update_xaxes(type="date", title=None)
     fig.update_layout(barmode="overlay")
-    height = max(420, 34 * len(order) + 170)
+    height = max(420, 40 * len(order) + 240)  # two lines of a name per bar, and the legend
     fig = _layout(fig, chart_id=chart_id, title=title, subtitle=subtitle,
                   sources=[source_label(sources, s) for s in cited],
                   notes=["Hatched bars: under way, drawn to today. Diamonds: dated milestones; "
