@@ -1,7 +1,7 @@
 """Load: concurrent browser sessions against one `streamlit run` server, on localhost only.
 
 Starts the dashboard on a free 127.0.0.1 port, opens ``--sessions`` Playwright contexts in
-one Debian Chromium, and for ``--duration`` seconds has each switch pages (the sidebar's
+one Debian Chromium, and for ``--duration`` seconds has each switch pages (the top bar's
 links) and move filters (the year slider of the trade and map pages). Each action's redraw
 time is from the click or key press until the app is idle with its charts drawn again.
 
@@ -158,7 +158,7 @@ async def session(browser, url: str, n: int, window: Window, stats: Stats,
                     await _settle(page, current[2], timeout)
                 else:
                     current = rng.choice([p for p in PAGES if p != current])
-                    link = page.locator("[data-testid=stSidebarNav] a").filter(
+                    link = page.locator("[data-testid=stTopNavLink]").filter(
                         has_text=current[0]).first
                     await link.click()
                     await page.wait_for_url(f"**/{current[1]}*", timeout=timeout)
