@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.server import CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+from tests.browser.server import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "lighthouse"
@@ -322,26 +322,12 @@ def start_script(script: Path, *, static_dir: Path | None = None) -> tuple[Serve
     (home / script.name).symlink_to(script)
     if static_dir is not None:
         (home / "static").symlink_to(static_dir, target_is_directory=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(home / script.name),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return Server(proc, url), home
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            break
-    stop_server(proc)
-    shutil.rmtree(home, ignore_errors=True)
-    raise RuntimeError(f"streamlit did not start {script}")
+    try:
+        proc, url = start_server(script=home / script.name, quiet=True)
+    except RuntimeError:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    return Server(proc, url), home
 
 
 def http_status(url: str) -> int:

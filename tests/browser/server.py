@@ -26,17 +26,18 @@ def free_port() -> int:
 
 
 def start_server(data: Path | str | None = None, env: dict[str, str] | None = None, *,
-                 quiet: bool = False) -> tuple[subprocess.Popen[bytes], str]:
-    """The app on a free port, once `/_stcore/health` answers. ``data`` points it at a
-    dataset (else the bundled one); ``quiet`` discards its output (long runs would fill a
-    pipe nobody reads)."""
+                 quiet: bool = False,
+                 script: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """The app (or another Streamlit ``script``) on a free port, once `/_stcore/health`
+    answers. ``data`` points it at a dataset (else the bundled one); ``quiet`` discards its
+    output (long runs would fill a pipe nobody reads)."""
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     if data is not None:
         full_env["INDICATORS_DATA"] = str(data)
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard" / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true"],
         cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
