@@ -344,10 +344,10 @@ def _with_gaps(xs: list[int], ys: list[float], extra: list) -> tuple[list, list,
 
 
 def _series_name(reporter: str | None, partner: str | None, names: dict[str, str],
-                 mixed: bool, group: str | None = None) -> str:
+                 mixed: bool) -> str:
+    # One name everywhere, the group's too: "Central Asia", never "(total)" on one page and
+    # "(five countries)" on another.
     p = names.get(partner or "", partner or "")
-    if partner and partner == group:
-        p = f"{p} (total)"
     if mixed and reporter:
         return f"{p} ({names.get(reporter, reporter)}'s data)"
     return p
@@ -384,7 +384,7 @@ def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: 
     for i, ((reporter, partner), grp) in enumerate(points.groupby(["reporter", "partner"],
                                                                    sort=False, dropna=False)):
         grp = grp.sort_values("year")
-        name = _series_name(reporter, partner, names, mixed, group)
+        name = _series_name(reporter, partner, names, mixed)
         colour = colour_for(partner, i, colours)
         hover = _hover_rows(grp, sources, scale) if share_of is None else [
             [f"{v:.1f}% of total", esc(parse_period(p).label()), "", esc(source_label(sources, s)),
@@ -434,7 +434,7 @@ def build_trade_timeline(points: pd.DataFrame, *, sources: pd.DataFrame, names: 
             fig.add_trace(go.Scatter(
                 x=grp["year"].tolist(), y=(grp["value"] / scale.divisor).tolist(),
                 mode="markers+text",
-                name=esc(f"Target: {_series_name(None, partner, names, False, group)}"),
+                name=esc(f"Target: {_series_name(None, partner, names, False)}"),
                 marker={"symbol": "star", "size": 14, "color": colour_for(partner, i, colours)},
                 text=[esc(format_value(v, u, q, None, sign=True)) for v, u, q in
                       zip(grp["value"], grp["unit"], grp["qualifier"], strict=True)],
@@ -541,7 +541,7 @@ def build_dated_points(points: pd.DataFrame, *, sources: pd.DataFrame, names: di
     for i, (key, grp) in enumerate(points.groupby(group_cols, sort=False, dropna=False)):
         indicator, reporter, partner, basis = key
         grp = grp.sort_values("period_end")
-        who = _series_name(reporter, partner, names, False, group)
+        who = _series_name(reporter, partner, names, False)
         if isinstance(reporter, str) and reporter != focus:
             who = f"{who} ({names.get(reporter, reporter)}'s figure)"
         what = (indicator_names or {}).get(str(indicator)) or pretty(str(indicator))

@@ -60,7 +60,7 @@ def _highest(traces: list[Any]) -> str:
 
 def describe(fig: go.Figure) -> str:
     """'Line chart, Total trade: China with Central Asia, calendar years, 2012–2025; 7 series:
-    …; highest $106.3 bn in 2025 (Central Asia (total))'."""
+    …; highest $106.3 bn in 2025 (Central Asia)'."""
     meta = fig.layout.meta or {}
     title, subtitle = str(meta.get("title", "")), str(meta.get("subtitle", ""))
     traces = [t for t in fig.data if t.meta not in ("anchor", "legend")]

@@ -174,7 +174,6 @@ def groups(ds: Dataset) -> set[str]:
 
 
 def series_name(ds: Dataset, entity: str) -> str:
-    """An entity in a legend or picker: the group reads as the partners' total."""
-    if entity and entity == ds.relationship.group:
-        return f"{name(ds, entity)} (total)"
+    """An entity in a legend or picker: its one name, the group's too (the group's colour,
+    ink, sets it apart from its members)."""
     return name(ds, entity)

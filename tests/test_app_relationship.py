@@ -71,7 +71,7 @@ def test_every_page_shows_the_fixture_relationship_only(fixture_data: Path, page
 def test_the_fixture_trade_page_offers_its_partners_and_reporters(fixture_data: Path) -> None:
     at = run("app_pages/trade.py")
     assert at.multiselect(key="trade-partners").options == [
-        "Southern Cone (total)", "Argentina", "Paraguay", "Uruguay"]
+        "Southern Cone", "Argentina", "Paraguay", "Uruguay"]
     view = at.selectbox(key="trade-view")
     assert view.options == ["Brazil", "Argentina"]
     view.set_value("ARG").run()
