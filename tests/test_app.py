@@ -96,7 +96,7 @@ def test_trade_partner_filter_changes_the_chart() -> None:
 
 def test_trade_measure_and_style_change_the_chart() -> None:
     at = run("app_pages/trade.py")
-    at.radio(key="trade-style").set_value("bar").run()
+    at.selectbox(key="trade-style").set_value("bar").run()
     assert {t["type"] for t in specs(at)[0]["data"]} >= {"bar"}
     at.selectbox(key="trade-measure").set_value("exports").run()
     assert specs(at)[0]["layout"]["meta"]["title"] == "China's exports"

@@ -19,35 +19,43 @@ def render() -> None:
     c1, c2 = st.columns(2)
     indicator_names = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
     ind_options, ent_options, src_options = cached.call(ds, "data_filter_options")
+    ui.caption_label(c1, "Indicators")
     indicators = c1.multiselect(
         "Indicators",
         ind_options,
         default=state.pick_list(shared.get("dinds"), ind_options, []),
         format_func=lambda i: indicator_names.get(i, i),
         key="data-indicators",
+        label_visibility="collapsed",
     )
+    ui.caption_label(c2, "Countries (as reporter or partner)")
     partners = c2.multiselect(
         "Countries (as reporter or partner)",
         ent_options,
         default=state.pick_list(shared.get("partners"), ent_options, []),
         format_func=lambda p: names.get(p, p),
         key="data-partners",
+        label_visibility="collapsed",
     )
     c3, c4, c5 = st.columns([3, 3, 2])
     bounds = cached.call(ds, "year_bounds")
     years = ui.years_slider(c3, bounds, shared, key="data-years")
+    ui.caption_label(c4, "Sources")
     sources = c4.multiselect(
         "Sources",
         src_options,
         default=state.pick_list(shared.get("dsources"), src_options, []),
         format_func=lambda s: F.source_label(ds.sources, s),
         key="data-sources",
+        label_visibility="collapsed",
     )
+    ui.caption_label(c5, "Search")
     text = c5.text_input(
         "Search",
         value=str(shared.get("q") or "")[:200],
         max_chars=200,
         key="data-search",
+        label_visibility="collapsed",
         placeholder="note, project, period…",
     )
     state.publish(

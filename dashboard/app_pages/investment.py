@@ -23,6 +23,7 @@ def render() -> None:
         return
     c1, c2, c3 = st.columns([3, 3, 2])
     partners = ui.partner_picker(c1, ds, shared, key="investment-partners")
+    ui.caption_label(c2, "Indicators")
     chosen = c2.multiselect(
         "Indicators",
         available,
@@ -31,6 +32,7 @@ def render() -> None:
         ),
         format_func=lambda i: label.get(i, i),
         key="investment-indicators",
+        label_visibility="collapsed",
     )
     pledges = c3.toggle(
         "Pledges and targets",

@@ -21,6 +21,8 @@ def render() -> None:
     shadings = cached.call(ds, "map_indicators")
     options = list(shadings)
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
+    if options:
+        ui.caption_label(c1, "Shade countries by")
     indicator = (
         c1.selectbox(
             "Shade countries by",
@@ -28,6 +30,7 @@ def render() -> None:
             index=options.index(state.pick_one(shared.get("indicator"), options, options[0])),
             format_func=shadings.get,
             key="map-indicator",
+            label_visibility="collapsed",
         )
         if options
         else None
@@ -37,20 +40,26 @@ def render() -> None:
     year = None
     if len(years) > 1:
         wanted = shared.get("year")
+        ui.caption_label(c2, "Year")
         year = c2.select_slider(
-            "Year", years, value=wanted if wanted in years else default_year, key="map-year"
+            "Year",
+            years,
+            value=wanted if wanted in years else default_year,
+            key="map-year",
+            label_visibility="collapsed",
         )
     elif years:
         year = years[0]
         c2.caption(f"Only {year} has data for this indicator.")
     colourings = ["kind", "status"]
-    colour_by = c3.radio(
+    ui.caption_label(c3, "Colour routes by")
+    colour_by = c3.selectbox(
         "Colour routes by",
         colourings,
         index=colourings.index(state.pick_one(shared.get("colour"), colourings, "kind")),
         format_func={"kind": "Kind", "status": "Status"}.get,
-        horizontal=True,
         key="map-colour",
+        label_visibility="collapsed",
     )
     show_projects = c4.toggle(
         "Projects", value=state.flag(shared.get("projects"), True), key="map-projects"
@@ -97,6 +106,7 @@ def _details_picker(
         st.session_state.pop("map-select", None)  # a project hidden, another dataset
     if "map-select" not in st.session_state:
         st.session_state["map-select"] = state.pick_one(shared.get("select"), options, "")
+    ui.caption_label(st, "Details for")
     choice = st.selectbox(
         "Details for",
         options,
@@ -104,6 +114,7 @@ def _details_picker(
         if not o
         else (roles.name(ds, o) if o in countries else pnames.get(o, o)),
         key="map-select",
+        label_visibility="collapsed",
     )
     if choice:
         state.publish(select=choice)

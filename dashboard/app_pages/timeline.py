@@ -17,12 +17,14 @@ def render() -> None:
     st.title("Timeline")
     kinds = sorted(ds.projects["kind"].unique()) if not ds.projects.empty else []
     c1, c2, c3 = st.columns([4, 2, 2])
+    ui.caption_label(c1, "Project kinds")
     chosen = c1.multiselect(
         "Project kinds",
         kinds,
         default=state.pick_list(shared.get("kinds"), kinds, kinds),
         format_func=labels.word,
         key="timeline-kinds",
+        label_visibility="collapsed",
     )
     top = c2.toggle(
         "Main projects only",
@@ -60,6 +62,7 @@ def render() -> None:
     pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
     longest = cached.call(ds, "default_volume_project")
     c4, c5 = st.columns(2)
+    ui.caption_label(c4, "Project")
     project = c4.selectbox(
         "Project",
         with_volumes,
@@ -68,15 +71,18 @@ def render() -> None:
         if longest in with_volumes or shared.get("project") in with_volumes
         else 0,
         key="timeline-project",
+        label_visibility="collapsed",
     )
     options = cached.call(ds, "volume_indicators", project)
     inames = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
+    ui.caption_label(c5, "Series")
     indicator = c5.selectbox(
         "Series",
         options,
         index=options.index(state.pick_one(shared.get("series"), options, options[0])),
         format_func=lambda i: inames.get(i, i),
         key=f"timeline-indicator-{ui.chart_box(project)}",
+        label_visibility="collapsed",
     )
     state.publish(project=project, series=indicator)
     vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)

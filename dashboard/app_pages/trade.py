@@ -25,34 +25,38 @@ def render() -> None:
         return
     reporters = cached.call(ds, "reporters")
     c0, c1 = st.columns([1, 2])
+    ui.caption_label(c0, "Whose statistics")
     view = c0.selectbox(
         "Whose statistics",
         reporters,
         index=reporters.index(state.pick_one(shared.get("view"), reporters, rel.focus)),
         format_func=lambda e: roles.name(ds, e),
         key="trade-view",
-        help="The reporter whose trade is shown: its partners are the counterparts it has "
-        "figures with.",
+        label_visibility="collapsed",
     )
     # Another reporter has other counterparts: a picker of its own.
     key = "trade-partners" if view == rel.focus else f"trade-partners-{view}"
     partners = ui.partner_picker(c1, ds, shared, key=key, view=view)
     c2, c3, c6 = st.columns([1, 1, 2])
+    ui.caption_label(c2, "Measure")
     measure = c2.selectbox(
         "Measure",
         measures,
         index=measures.index(state.pick_one(shared.get("measure"), measures, measures[0])),
         format_func=lambda m: roles.measure_label(ds, m, view),
         key="trade-measure",
+        label_visibility="collapsed",
     )
     indicator = roles.trade_measures(ds).get(measure) or roles.trade_measures(ds).get("exports")
     periods = ["annual", *cached.call(ds, "partial_labels", indicator or "")]
+    ui.caption_label(c3, "Period")
     period = c3.selectbox(
         "Period",
         periods,
         index=periods.index(state.pick_one(shared.get("period"), periods, "annual")),
         format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)",
         key="trade-period",
+        label_visibility="collapsed",
     )
     bounds = cached.call(ds, "year_bounds", list(roles.trade_measures(ds).values()))
     default_years = cached.call(ds, "default_years")
@@ -62,7 +66,8 @@ def render() -> None:
     c4, c5, c7 = st.columns(3)
     who = roles.name(ds, view)
     whose = ["view", "partner", "both"]
-    reporter = c4.radio(
+    ui.caption_label(c4, "Whose figures")
+    reporter = c4.selectbox(
         "Whose figures",
         whose,
         index=whose.index(state.pick_one(shared.get("whose"), whose, "view")),
@@ -72,20 +77,25 @@ def render() -> None:
             "both": "Both (mirror)",
         }.get,
         key="trade-reporter",
+        label_visibility="collapsed",
     )
     styles = ["line", "bar", "stacked"]
-    style = c5.radio(
+    ui.caption_label(c5, "Chart")
+    style = c5.selectbox(
         "Chart",
         styles,
         index=styles.index(state.pick_one(shared.get("style"), styles, "line")),
-        horizontal=True,
+        format_func=str.capitalize,
         key="trade-style",
+        label_visibility="collapsed",
     )
-    years = (
-        c6.slider("Years", bounds[0], bounds[1], years0, key="trade-years")
-        if bounds[0] < bounds[1]
-        else bounds
-    )
+    if bounds[0] < bounds[1]:
+        ui.caption_label(c6, "Years")
+        years = c6.slider(
+            "Years", bounds[0], bounds[1], years0, key="trade-years", label_visibility="collapsed"
+        )
+    else:
+        years = bounds
     share = c7.toggle(
         "Share of total",
         value=state.flag(shared.get("share"), False),
