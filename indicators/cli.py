@@ -33,11 +33,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def add_dataset_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", metavar="ID",
-                        help="the dataset to use where the data folder holds several")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicators",

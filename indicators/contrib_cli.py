@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .datasets import add_dataset_option
+
 
 def _err(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
@@ -242,12 +244,6 @@ def _add_export_data(sub: Any) -> None:
                    help="the data folder (default: data)")
     add_dataset_option(p)
     p.set_defaults(func=_cmd_export_data)
-
-
-def add_dataset_option(parser: argparse.ArgumentParser) -> None:
-    from .cli import add_dataset_option as add
-
-    add(parser)
 
 
 def add_contrib_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

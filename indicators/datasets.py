@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,3 +90,9 @@ def resolve(root: str | os.PathLike[str], wanted: str | None) -> DatasetRef:
     if ref is None or (wanted is not None and ref.id != wanted):
         raise DatasetChoiceError(f"no dataset {wanted!r} under {root}; there are: {ids(refs)}")
     return ref
+
+
+def add_dataset_option(parser: argparse.ArgumentParser) -> None:
+    """``--dataset ID`` for the commands that work on one dataset of a root."""
+    parser.add_argument("--dataset", metavar="ID",
+                        help="the dataset to use where the data folder holds several")

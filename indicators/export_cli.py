@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from . import export
-from .cli import add_dataset_option
+from .datasets import add_dataset_option
 from .loader import load_dataset
 
 
