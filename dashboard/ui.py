@@ -265,6 +265,18 @@ def caption_label(container: Any, label: str) -> None:
     container.caption(md(label))
 
 
+def choose(container: Any, label: str, options: list[Any], wanted: Any, default: Any, *,
+           key: str, format_func: Callable[[Any], str] = str) -> Any:
+    """One choice among ``options``: the URL's (``wanted``) where it is one of them, else
+    ``default``; labelled by a caption (see :func:`caption_label`)."""
+    from dashboard.state import pick_one
+
+    caption_label(container, label)
+    return container.selectbox(label, options,
+                               index=options.index(pick_one(wanted, options, default)),
+                               format_func=format_func, key=key, label_visibility="collapsed")
+
+
 def partner_picker(container: Any, ds: Dataset, shared: dict[str, Any], key: str,
                    view: str | None = None) -> list[str]:
     """The partners filter shared by the pages (and the URL): the dataset's group and

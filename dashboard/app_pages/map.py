@@ -21,17 +21,9 @@ def render() -> None:
     shadings = cached.call(ds, "map_indicators")
     options = list(shadings)
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
-    if options:
-        ui.caption_label(c1, "Shade countries by")
     indicator = (
-        c1.selectbox(
-            "Shade countries by",
-            options,
-            index=options.index(state.pick_one(shared.get("indicator"), options, options[0])),
-            format_func=shadings.get,
-            key="map-indicator",
-            label_visibility="collapsed",
-        )
+        ui.choose(c1, "Shade countries by", options, shared.get("indicator"), options[0],
+                  key="map-indicator", format_func=shadings.__getitem__)
         if options
         else None
     )
@@ -52,15 +44,8 @@ def render() -> None:
         year = years[0]
         c2.caption(f"Only {year} has data for this indicator.")
     colourings = ["kind", "status"]
-    ui.caption_label(c3, "Colour routes by")
-    colour_by = c3.selectbox(
-        "Colour routes by",
-        colourings,
-        index=colourings.index(state.pick_one(shared.get("colour"), colourings, "kind")),
-        format_func={"kind": "Kind", "status": "Status"}.get,
-        key="map-colour",
-        label_visibility="collapsed",
-    )
+    colour_by = ui.choose(c3, "Colour routes by", colourings, shared.get("colour"), "kind",
+                          key="map-colour", format_func=str.capitalize)
     show_projects = c4.toggle(
         "Projects", value=state.flag(shared.get("projects"), True), key="map-projects"
     )

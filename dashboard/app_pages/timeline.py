@@ -62,28 +62,14 @@ def render() -> None:
     pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
     longest = cached.call(ds, "default_volume_project")
     c4, c5 = st.columns(2)
-    ui.caption_label(c4, "Project")
-    project = c4.selectbox(
-        "Project",
-        with_volumes,
-        format_func=lambda p: pname.get(p, p),
-        index=with_volumes.index(state.pick_one(shared.get("project"), with_volumes, longest))
-        if longest in with_volumes or shared.get("project") in with_volumes
-        else 0,
-        key="timeline-project",
-        label_visibility="collapsed",
-    )
+    project = ui.choose(c4, "Project", with_volumes, shared.get("project"),
+                        longest if longest in with_volumes else with_volumes[0],
+                        key="timeline-project", format_func=lambda p: pname.get(p, p))
     options = cached.call(ds, "volume_indicators", project)
     inames = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
-    ui.caption_label(c5, "Series")
-    indicator = c5.selectbox(
-        "Series",
-        options,
-        index=options.index(state.pick_one(shared.get("series"), options, options[0])),
-        format_func=lambda i: inames.get(i, i),
-        key=f"timeline-indicator-{ui.chart_box(project)}",
-        label_visibility="collapsed",
-    )
+    indicator = ui.choose(c5, "Series", options, shared.get("series"), options[0],
+                          key=f"timeline-indicator-{ui.chart_box(project)}",
+                          format_func=lambda i: inames.get(i, i))
     state.publish(project=project, series=indicator)
     vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
     obs = ds.observations

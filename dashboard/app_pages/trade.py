@@ -25,39 +25,19 @@ def render() -> None:
         return
     reporters = cached.call(ds, "reporters")
     c0, c1 = st.columns([1, 2])
-    ui.caption_label(c0, "Whose statistics")
-    view = c0.selectbox(
-        "Whose statistics",
-        reporters,
-        index=reporters.index(state.pick_one(shared.get("view"), reporters, rel.focus)),
-        format_func=lambda e: roles.name(ds, e),
-        key="trade-view",
-        label_visibility="collapsed",
-    )
+    view = ui.choose(c0, "Whose statistics", reporters, shared.get("view"), rel.focus,
+                     key="trade-view", format_func=lambda e: roles.name(ds, e))
     # Another reporter has other counterparts: a picker of its own.
     key = "trade-partners" if view == rel.focus else f"trade-partners-{view}"
     partners = ui.partner_picker(c1, ds, shared, key=key, view=view)
     c2, c3, c6 = st.columns([1, 1, 2])
-    ui.caption_label(c2, "Measure")
-    measure = c2.selectbox(
-        "Measure",
-        measures,
-        index=measures.index(state.pick_one(shared.get("measure"), measures, measures[0])),
-        format_func=lambda m: roles.measure_label(ds, m, view),
-        key="trade-measure",
-        label_visibility="collapsed",
-    )
+    measure = ui.choose(c2, "Measure", measures, shared.get("measure"), measures[0],
+                        key="trade-measure", format_func=lambda m: roles.measure_label(ds, m, view))
     indicator = roles.trade_measures(ds).get(measure) or roles.trade_measures(ds).get("exports")
     periods = ["annual", *cached.call(ds, "partial_labels", indicator or "")]
-    ui.caption_label(c3, "Period")
-    period = c3.selectbox(
-        "Period",
-        periods,
-        index=periods.index(state.pick_one(shared.get("period"), periods, "annual")),
-        format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)",
-        key="trade-period",
-        label_visibility="collapsed",
-    )
+    period = ui.choose(
+        c3, "Period", periods, shared.get("period"), "annual", key="trade-period",
+        format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)")
     bounds = cached.call(ds, "year_bounds", list(roles.trade_measures(ds).values()))
     default_years = cached.call(ds, "default_years")
     years0 = state.pick_range(
@@ -66,29 +46,12 @@ def render() -> None:
     c4, c5, c7 = st.columns(3)
     who = roles.name(ds, view)
     whose = ["view", "partner", "both"]
-    ui.caption_label(c4, "Whose figures")
-    reporter = c4.selectbox(
-        "Whose figures",
-        whose,
-        index=whose.index(state.pick_one(shared.get("whose"), whose, "view")),
-        format_func={
-            "view": f"{who}'s",
-            "partner": "Partners' own",
-            "both": "Both (mirror)",
-        }.get,
-        key="trade-reporter",
-        label_visibility="collapsed",
-    )
+    whose_names = {"view": f"{who}'s", "partner": "Partners' own", "both": "Both (mirror)"}
+    reporter = ui.choose(c4, "Whose figures", whose, shared.get("whose"), "view",
+                         key="trade-reporter", format_func=whose_names.__getitem__)
     styles = ["line", "bar", "stacked"]
-    ui.caption_label(c5, "Chart")
-    style = c5.selectbox(
-        "Chart",
-        styles,
-        index=styles.index(state.pick_one(shared.get("style"), styles, "line")),
-        format_func=str.capitalize,
-        key="trade-style",
-        label_visibility="collapsed",
-    )
+    style = ui.choose(c5, "Chart", styles, shared.get("style"), "line", key="trade-style",
+                      format_func=str.capitalize)
     if bounds[0] < bounds[1]:
         ui.caption_label(c6, "Years")
         years = c6.slider(
