@@ -286,7 +286,7 @@ def partner_picker(container: Any, ds: Dataset, shared: dict[str, Any], key: str
 
     options = cached.call(ds, "counterparts", view)
     default = cached.call(ds, "default_partners", view)
-    labels = {p: roles.series_name(ds, p) for p in options}
+    labels = roles.names(ds)
     wanted = shared.get("partners")
     if view not in (None, ds.relationship.focus) and not set(wanted or ()) <= set(options):
         wanted = None  # partners chosen for another reporter: start from this one's

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Iterable
 
 import pandas as pd
@@ -101,6 +102,20 @@ class Labels:
         return self.projects.get(ident, ident)
 
 
+_OF: dict[int, Labels] = {}
+
+
+def of(ds: Dataset) -> Labels:
+    """The names of ``ds``, looked up once per dataset: pages ask on every rerun, and the
+    dataset (cached, never modified) outlives them."""
+    key = id(ds)
+    found = _OF.get(key)
+    if found is None:
+        found = _OF[key] = Labels(ds)
+        weakref.finalize(ds, _OF.pop, key, None)
+    return found
+
+
 # The datapoint columns a page shows, figure and period first (what a narrow screen keeps).
 SHOWN = ["Figure", "Period", "Indicator", "Reporter", "Partner", "Basis", "Source",
          "Locator", "Note", "Project", "Link"]
@@ -115,7 +130,7 @@ def datapoints(obs: pd.DataFrame, ds: Dataset, *, columns: Iterable[str] = SHOWN
     if obs.empty:
         return pd.DataFrame(columns=wanted)
     c = cited if cited is not None else with_citations(obs, ds.sources)
-    lab = Labels(ds)
+    lab = of(ds)
     out = pd.DataFrame({
         "Figure": c["figure"],
         "Period": [period(p) for p in c["period"]],

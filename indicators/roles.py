@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from . import labels as L
 from .charts import GROUP_INK, PALETTE
 from .dataset import Dataset
 
@@ -16,7 +17,8 @@ VOLUME_KINDS = ("flow", "count")
 
 
 def names(ds: Dataset) -> dict[str, str]:
-    return dict(zip(ds.entities["id"], ds.entities["name"], strict=True))
+    """Entity names by id (shared: do not modify)."""
+    return L.of(ds).entities
 
 
 def name(ds: Dataset, entity: str | None) -> str:
@@ -103,8 +105,7 @@ def measure_label(ds: Dataset, measure: str, view: str | None = None) -> str:
 
 
 def indicator_name(ds: Dataset, indicator: str) -> str:
-    row = ds.indicators[ds.indicators["id"] == indicator]
-    return str(row["name"].iloc[0]) if not row.empty else indicator
+    return L.of(ds).indicators.get(indicator, indicator)
 
 
 def indicators_of(ds: Dataset, topic: str) -> list[str]:
@@ -171,9 +172,3 @@ def counterparts(ds: Dataset, view: str | None = None) -> list[str]:
 def groups(ds: Dataset) -> set[str]:
     ent = ds.entities
     return set(ent.loc[ent["kind"] == "group", "id"]) if not ent.empty else set()
-
-
-def series_name(ds: Dataset, entity: str) -> str:
-    """An entity in a legend or picker: its one name, the group's too (the group's colour,
-    ink, sets it apart from its members)."""
-    return name(ds, entity)

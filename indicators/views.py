@@ -207,7 +207,7 @@ def investment_view(ds: Dataset, *, partners: Sequence[str] | None = None,
                                keys=("indicator", "reporter", "partner", "period", "unit",
                                      "basis"))
     return _stamp(charts.build_dated_points(
-        points, **_context(ds), indicator_names=_indicator_names(ds), focus=rel.focus,
+        points, **_context(ds), indicator_names=L.of(ds).indicators, focus=rel.focus,
         group=rel.group,
         title=f"Investment: {R.counterparts_label(ds, rel.focus, partners)}",
         subtitle=f"Stocks and cumulative totals at the date they refer to, {_years_text(years)}; "
@@ -219,10 +219,6 @@ def default_investment(ds: Dataset) -> list[str]:
     else every investment indicator with data."""
     present = indicators_with_data(ds, "investment")
     return [i for i in R.headline_indicators(ds, "investment") if i in present] or present
-
-
-def _indicator_names(ds: Dataset) -> dict[str, str]:
-    return dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
 
 
 def map_partners(ds: Dataset) -> list[str]:
@@ -445,7 +441,7 @@ def events_table(ds: Dataset) -> pd.DataFrame:
     cols = ["Date", "Event", "Kind", "Place", "Countries", "Sources"]
     if ev.empty:
         return pd.DataFrame(columns=cols)
-    lab = L.Labels(ds)
+    lab = L.of(ds)
     return pd.DataFrame({
         "Date": ev["date"].map(F.format_date),
         "Event": ev["name"].map(lab.prose),
@@ -466,7 +462,7 @@ def sources_table(ds: Dataset) -> pd.DataFrame:
         published=src["published"].map(F.format_date),
         url=src["url"].map(F.http_url),
         kind=src["kind"].map(L.word),
-        published_note=src["published_note"].map(L.Labels(ds).prose),
+        published_note=src["published_note"].map(L.of(ds).prose),
     )
 
 
@@ -532,7 +528,7 @@ def consistency_tables(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     sums = consistency.sums_against_totals(ds)
     labels = {s: F.source_label(ds.sources, s) for s in sums["total_source"].unique()}
-    lab = L.Labels(ds)
+    lab = L.of(ds)
     sums = pd.DataFrame({
         "Reporter": sums["reporter"].map(lab.entity),
         "Period": sums["period"].map(L.period),

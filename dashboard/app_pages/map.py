@@ -158,7 +158,7 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
             pd.DataFrame(
                 {
                     "Date": ms["date"].map(F.format_date),
-                    "Milestone": ms["name"].map(labels.Labels(ds).prose),
+                    "Milestone": ms["name"].map(labels.of(ds).prose),
                     "Source": ms["source"].map(lambda s: F.source_label(ds.sources, s)),
                     "Locator": ms["locator"],
                 }

@@ -85,7 +85,7 @@ def render() -> None:
                                                      if c not in ("Source", "Link")])
         st.dataframe(table, hide_index=True, width="stretch")
     excluded = ds.excluded[ds.excluded["source"] == row["id"]]
-    lab = labels.Labels(ds)
+    lab = labels.of(ds)
     if not excluded.empty:
         st.caption("Figures of this report left out, and why:")
         st.dataframe(

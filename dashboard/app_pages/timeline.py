@@ -66,10 +66,9 @@ def render() -> None:
                         longest if longest in with_volumes else with_volumes[0],
                         key="timeline-project", format_func=lambda p: pname.get(p, p))
     options = cached.call(ds, "volume_indicators", project)
-    inames = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
     indicator = ui.choose(c5, "Series", options, shared.get("series"), options[0],
                           key=f"timeline-indicator-{ui.chart_box(project)}",
-                          format_func=lambda i: inames.get(i, i))
+                          format_func=lambda i: labels.of(ds).indicators.get(i, i))
     state.publish(project=project, series=indicator)
     vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
     obs = ds.observations
