@@ -23,7 +23,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard.loading import TOPOJSON_URL
 from indicators import Dataset, charts, export, roles
-from indicators.describe import describe
+from indicators.describe import description
 from indicators.frames import MIRROR_NOTE
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
@@ -134,7 +134,7 @@ def chart(fig: go.Figure, *, key: str, data: ChartData = None,
     st.html(f"<style>.st-key-{box} .stPlotlyChart{{min-height:{height}px}}</style>")
     with st.container(key=box):
         with st.container(key=f"{box}-desc"):
-            st.caption(md(f"Chart: {describe(fig)}"))
+            st.caption(md(f"Chart: {description(fig)}"))
         event = st.plotly_chart(_Serialised(spec), theme=None, key=key,
                                 on_select=on_select, selection_mode=selection_mode,
                                 config=plot_config(fig), width="stretch")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -128,13 +129,7 @@ TITLE_CHARS = 30
 
 
 def _wrap(text: str, limit: int = SUBTITLE_CHARS) -> list[str]:
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= limit:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [""]
+    return textwrap.wrap(text, limit, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _legend_rows(fig: go.Figure, width: int = NARROW_PX) -> int:

@@ -58,6 +58,12 @@ def _highest(traces: list[Any]) -> str:
     return f"highest {best[1]}" if best else ""
 
 
+def description(fig: go.Figure) -> str:
+    """The description a finished figure carries (indicators.views stamps it once, when the
+    figure is built and cached), else one made now."""
+    return str((fig.layout.meta or {}).get("description") or describe(fig))
+
+
 def describe(fig: go.Figure) -> str:
     """'Line chart, Total trade: China with Central Asia, calendar years, 2012–2025; 7 series:
     …; highest $106.3 bn in 2025 (Central Asia)'."""

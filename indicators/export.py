@@ -428,13 +428,13 @@ def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
 def _with_alt_text(blob: bytes, fmt: str, fig: go.Figure) -> bytes:
     """The image carries its title and description for readers of the report it goes in."""
     from . import alttext
-    from .describe import describe
+    from .describe import description
 
     title = str((fig.layout.meta or {}).get("title", ""))
     if fmt == "png":
-        return alttext.png(blob, title, describe(fig))
+        return alttext.png(blob, title, description(fig))
     if fmt == "svg":
-        return alttext.svg(blob, title, describe(fig))
+        return alttext.svg(blob, title, description(fig))
     return blob
 
 

@@ -18,6 +18,7 @@ from . import frames as F
 from . import labels as L
 from . import roles as R
 from .dataset import Dataset
+from .describe import describe
 from .periods import parse_period
 
 
@@ -26,10 +27,12 @@ def _years_text(years: tuple[int, int] | None) -> str:
 
 
 def _stamp(fig: go.Figure, ds: Dataset) -> go.Figure:
-    """What an exported image's footer names: the dataset and its licence."""
+    """What a finished figure carries: the dataset and licence an exported image's footer
+    names, and its description (for screen readers and alt text), made once here rather
+    than on every rerun that draws the cached figure."""
     rel = ds.relationship
     fig.update_layout(meta={**(fig.layout.meta or {}), "project": rel.title,
-                            "licence": rel.licence})
+                            "licence": rel.licence, "description": describe(fig)})
     return fig
 
 
