@@ -17,15 +17,31 @@ import streamlit as st
 st.set_page_config(page_title="Bare Streamlit page", layout="wide")
 st.title("Bare Streamlit page")
 
-COUNTRIES = {"KAZ": ("Kazakhstan", 4.0), "UZB": ("Uzbekistan", 3.0),
-             "KGZ": ("Kyrgyzstan", 1.0), "TJK": ("Tajikistan", 1.5),
-             "TKM": ("Turkmenistan", 2.0)}
+COUNTRIES = {
+    "KAZ": ("Kazakhstan", 4.0),
+    "UZB": ("Uzbekistan", 3.0),
+    "KGZ": ("Kyrgyzstan", 1.0),
+    "TJK": ("Tajikistan", 1.5),
+    "TKM": ("Turkmenistan", 2.0),
+}
 
-fig = go.Figure(go.Choropleth(
-    locations=list(COUNTRIES), locationmode="ISO-3",
-    z=[v for _, v in COUNTRIES.values()], text=[n for n, _ in COUNTRIES.values()],
-    colorscale=[[0, "#deebf7"], [1, "#08519c"]], marker_line_color="white"))
-fig.update_geos(scope="asia", resolution=50, projection_type="mercator",
-                lonaxis_range=[45, 90], lataxis_range=[34, 57], showcountries=True)
+fig = go.Figure(
+    go.Choropleth(
+        locations=list(COUNTRIES),
+        locationmode="ISO-3",
+        z=[v for _, v in COUNTRIES.values()],
+        text=[n for n, _ in COUNTRIES.values()],
+        colorscale=[[0, "#deebf7"], [1, "#08519c"]],
+        marker_line_color="white",
+    )
+)
+fig.update_geos(
+    scope="asia",
+    resolution=50,
+    projection_type="mercator",
+    lonaxis_range=[45, 90],
+    lataxis_range=[34, 57],
+    showcountries=True,
+)
 fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10})
 st.plotly_chart(fig, config={"topojsonURL": "/app/static/topojson/"})

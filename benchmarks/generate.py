@@ -27,19 +27,56 @@ PARTNERS = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 # Beyond Central Asia, for the tool works for any pair: China's neighbours and the corridor's
 # countries, less often.
 OTHERS = ("RUS", "AZE", "GEO", "TUR", "IRN", "AFG", "PAK", "MNG", "BLR", "POL", "DEU")
-CITIES = [("Kashgar", 39.47, 75.99), ("Urumqi", 43.83, 87.62), ("Khorgos", 44.21, 80.41),
-          ("Almaty", 43.24, 76.89), ("Astana", 51.17, 71.43), ("Bishkek", 42.87, 74.59),
-          ("Osh", 40.53, 72.80), ("Andijan", 40.78, 72.34), ("Tashkent", 41.30, 69.24),
-          ("Samarkand", 39.65, 66.96), ("Dushanbe", 38.56, 68.79), ("Ashgabat", 37.95, 58.38),
-          ("Turkmenbashi", 40.02, 52.97), ("Aktau", 43.65, 51.17), ("Dostyk", 45.25, 82.48),
-          ("Lanzhou", 36.06, 103.83), ("Xi'an", 34.34, 108.94), ("Torugart", 40.56, 75.39)]
-PROJECT_KINDS = ("railway", "road", "pipeline", "fibre_optic_cable", "dry_port",
-                 "multimodal_corridor", "economic_zone", "power_line")
+CITIES = [
+    ("Kashgar", 39.47, 75.99),
+    ("Urumqi", 43.83, 87.62),
+    ("Khorgos", 44.21, 80.41),
+    ("Almaty", 43.24, 76.89),
+    ("Astana", 51.17, 71.43),
+    ("Bishkek", 42.87, 74.59),
+    ("Osh", 40.53, 72.80),
+    ("Andijan", 40.78, 72.34),
+    ("Tashkent", 41.30, 69.24),
+    ("Samarkand", 39.65, 66.96),
+    ("Dushanbe", 38.56, 68.79),
+    ("Ashgabat", 37.95, 58.38),
+    ("Turkmenbashi", 40.02, 52.97),
+    ("Aktau", 43.65, 51.17),
+    ("Dostyk", 45.25, 82.48),
+    ("Lanzhou", 36.06, 103.83),
+    ("Xi'an", 34.34, 108.94),
+    ("Torugart", 40.56, 75.39),
+]
+PROJECT_KINDS = (
+    "railway",
+    "road",
+    "pipeline",
+    "fibre_optic_cable",
+    "dry_port",
+    "multimodal_corridor",
+    "economic_zone",
+    "power_line",
+)
 STATUSES = ("proposed", "agreed", "planned", "under_construction", "operational")
-EVENT_KINDS = ("summit", "ministerial", "declaration", "treaty", "agreement", "visit",
-               "institution", "initiative")
-SOURCE_KINDS = ("official_statistics", "official_statement", "media", "media", "media",
-                "think_tank", "company")
+EVENT_KINDS = (
+    "summit",
+    "ministerial",
+    "declaration",
+    "treaty",
+    "agreement",
+    "visit",
+    "institution",
+    "initiative",
+)
+SOURCE_KINDS = (
+    "official_statistics",
+    "official_statement",
+    "media",
+    "media",
+    "media",
+    "think_tank",
+    "company",
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # indicator -> (weight, stated units with their factor to the canonical unit, typical size
@@ -80,9 +117,15 @@ class _Writer:
         year = rng.randint(1995, self.last_year)
         r = rng.random()
         if indicator in ("fdi_stock", "investment_cumulative"):
-            return f"..{year}" if r < 0.5 else (f"{year}-{rng.randint(1, 12):02d}-"
-                                                f"{rng.randint(1, 28):02d}" if r < 0.7
-                                                else str(year))
+            return (
+                f"..{year}"
+                if r < 0.5
+                else (
+                    f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                    if r < 0.7
+                    else str(year)
+                )
+            )
         # Large datasets are mostly monthly customs series; reports add years and
         # year-to-date spans.
         if r < 0.40:
@@ -105,8 +148,9 @@ def _truth(fact: tuple, size: float, negative: bool) -> float:
     return v
 
 
-def _observation(rng: random.Random, w: _Writer, source: str, fig: int,
-                 projects: list[dict]) -> tuple[tuple, str]:
+def _observation(
+    rng: random.Random, w: _Writer, source: str, fig: int, projects: list[dict]
+) -> tuple[tuple, str]:
     """One observation as a YAML flow mapping, and its duplicate key."""
     topic = rng.random()
     project = None
@@ -130,8 +174,9 @@ def _observation(rng: random.Random, w: _Writer, source: str, fig: int,
         if indicator == "trade_share":
             reporter, partner, share_of = "CHN", rng.choice(PARTNERS), "C5"
         else:
-            counterpart = (rng.choice((*PARTNERS, "C5")) if rng.random() < 0.6
-                           else rng.choice(OTHERS))
+            counterpart = (
+                rng.choice((*PARTNERS, "C5")) if rng.random() < 0.6 else rng.choice(OTHERS)
+            )
             if rng.random() < 0.6 or counterpart == "C5":
                 reporter, partner = "CHN", counterpart
             else:
@@ -189,8 +234,18 @@ def _observation(rng: random.Random, w: _Writer, source: str, fig: int,
     fields.append(f"source: {source}")
     fields.append(f"locator: fig {fig}")
     if rng.random() < 0.15:
-        fields.append("note: " + rng.choice(("customs data", "preliminary", "record high",
-                                             "as reported by the ministry", "year on year")))
+        fields.append(
+            "note: "
+            + rng.choice(
+                (
+                    "customs data",
+                    "preliminary",
+                    "record high",
+                    "as reported by the ministry",
+                    "year on year",
+                )
+            )
+        )
     key = (*fact, source)
     return key, "{" + ", ".join(fields) + "}"
 
@@ -202,39 +257,47 @@ def _project(rng: random.Random, i: int) -> tuple[dict, str]:
     src = f"p{i:03d}-project-source"
     n_status = rng.randint(1, 4)
     years = sorted(rng.sample(range(2000, 2026), n_status))
-    lines = ["sources:",
-             f"  - id: {src}",
-             f"    title: Synthetic report on project {i}",
-             "    publisher: Benchmark Wire",
-             f"    published: {years[-1]}-06-01",
-             f"    url: https://example.org/projects/{i}",
-             "    language: en",
-             "    kind: media",
-             "",
-             "projects:",
-             f"  - id: {pid}",
-             f"    name: Synthetic {kind.replace('_', ' ')} {i}",
-             f"    kind: {kind}",
-             f"    countries: [CHN, {partner}]",
-             "    status:"]
+    lines = [
+        "sources:",
+        f"  - id: {src}",
+        f"    title: Synthetic report on project {i}",
+        "    publisher: Benchmark Wire",
+        f"    published: {years[-1]}-06-01",
+        f"    url: https://example.org/projects/{i}",
+        "    language: en",
+        "    kind: media",
+        "",
+        "projects:",
+        f"  - id: {pid}",
+        f"    name: Synthetic {kind.replace('_', ' ')} {i}",
+        f"    kind: {kind}",
+        f"    countries: [CHN, {partner}]",
+        "    status:",
+    ]
     for j, y in enumerate(years):
-        lines += [f"      - status: {STATUSES[min(j + 5 - n_status, 4)]}",
-                  f'        as_of: "{y}"',
-                  f"        source: {src}",
-                  f"        locator: fig {j + 1}"]
+        lines += [
+            f"      - status: {STATUSES[min(j + 5 - n_status, 4)]}",
+            f'        as_of: "{y}"',
+            f"        source: {src}",
+            f"        locator: fig {j + 1}",
+        ]
     if kind in ("dry_port", "economic_zone"):
         name, lat, lon = rng.choice(CITIES)
         lines.append(f"    location: {{name: {name}, lat: {lat}, lon: {lon}}}")
     else:
         stops = rng.sample(CITIES, rng.randint(2, 6))
-        lines += ["    route:",
-                  f"      precision: {rng.choice(('approximate', 'exact', 'endpoints_only'))}",
-                  "      waypoints:"]
+        lines += [
+            "    route:",
+            f"      precision: {rng.choice(('approximate', 'exact', 'endpoints_only'))}",
+            "      waypoints:",
+        ]
         lines += [f"        - {{name: {n}, lat: {la}, lon: {lo}}}" for n, la, lo in stops]
     lines.append("    milestones:")
     for j, y in enumerate(years):
-        lines.append(f'      - {{date: "{y}", name: Milestone {j + 1} of project {i}, '
-                     f"source: {src}, locator: fig {j + 1}}}")
+        lines.append(
+            f'      - {{date: "{y}", name: Milestone {j + 1} of project {i}, '
+            f"source: {src}, locator: fig {j + 1}}}"
+        )
     return {"id": pid, "countries": ["CHN", partner]}, "\n".join(lines) + "\n"
 
 
@@ -243,19 +306,22 @@ def _events(rng: random.Random, n: int, k: int, sources: list[str]) -> str:
     for i in range(n):
         y = rng.randint(2000, 2025)
         kind = EVENT_KINDS[i % len(EVENT_KINDS)]
-        lines += [f"  - id: synthetic-event-{k:02d}-{i:03d}",
-                  f"    date: {y}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                  f"    name: Synthetic {kind} {k}-{i}",
-                  f"    kind: {kind}",
-                  f"    countries: [CHN, {rng.choice(PARTNERS)}]",
-                  f"    place: {rng.choice(CITIES)[0]}",
-                  "    sources:",
-                  f"      - {{source: {rng.choice(sources)}, locator: fig 1}}"]
+        lines += [
+            f"  - id: synthetic-event-{k:02d}-{i:03d}",
+            f"    date: {y}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            f"    name: Synthetic {kind} {k}-{i}",
+            f"    kind: {kind}",
+            f"    countries: [CHN, {rng.choice(PARTNERS)}]",
+            f"    place: {rng.choice(CITIES)[0]}",
+            "    sources:",
+            f"      - {{source: {rng.choice(sources)}, locator: fig 1}}",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def generate(out: str | Path, observations: int, files: int = 500, seed: int = 7,
-             today_year: int = 2026) -> Path:
+def generate(
+    out: str | Path, observations: int, files: int = 500, seed: int = 7, today_year: int = 2026
+) -> Path:
     """Write a dataset of about ``observations`` datapoints in ``files`` YAML files
     (catalog included) under ``out``, replacing what was there."""
     out = Path(out)
@@ -284,18 +350,26 @@ def generate(out: str | Path, observations: int, files: int = 500, seed: int = 7
         report_ids.append(sid)
         kind = rng.choice(SOURCE_KINDS)
         year = rng.randint(2005, today_year - 1)
-        published = (f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                     if rng.random() < 0.9 else "null")
-        lines = ["sources:",
-                 f"  - id: {sid}",
-                 f"    title: Synthetic report {r} on China–Central Asia trade and investment",
-                 "    publisher: " + rng.choice(("Benchmark Wire", "Statistics Office",
-                                             "Daily Ledger", "Policy Institute")),
-                 f"    published: {published}",
-                 f"    url: https://example.org/reports/{r}",
-                 f"    language: {rng.choice(('en', 'en', 'ru', 'zh'))}",
-                 f"    kind: {kind}",
-                 "", "observations:"]
+        published = (
+            f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            if rng.random() < 0.9
+            else "null"
+        )
+        lines = [
+            "sources:",
+            f"  - id: {sid}",
+            f"    title: Synthetic report {r} on China–Central Asia trade and investment",
+            "    publisher: "
+            + rng.choice(
+                ("Benchmark Wire", "Statistics Office", "Daily Ledger", "Policy Institute")
+            ),
+            f"    published: {published}",
+            f"    url: https://example.org/reports/{r}",
+            f"    language: {rng.choice(('en', 'en', 'ru', 'zh'))}",
+            f"    kind: {kind}",
+            "",
+            "observations:",
+        ]
         seen: set[tuple] = set()
         fig = 1
         tries = 0
@@ -313,14 +387,20 @@ def generate(out: str | Path, observations: int, files: int = 500, seed: int = 7
                 lines.append("  - " + text)
             fig += 1
         if rng.random() < 0.3:
-            lines += ["", "excluded:", f"  - source: {sid}", f"    locator: fig {fig}",
-                      "    reason: period not stated"]
+            lines += [
+                "",
+                "excluded:",
+                f"  - source: {sid}",
+                f"    locator: fig {fig}",
+                "    reason: period not stated",
+            ]
         (out / "reports" / f"{sid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out / "events").mkdir()
     per_events = max(2, min(40, observations // 2000))
     for k in range(n_event_files):
         (out / "events" / f"synthetic-events-{k:02d}.yaml").write_text(
-            _events(rng, per_events, k, report_ids), encoding="utf-8")
+            _events(rng, per_events, k, report_ids), encoding="utf-8"
+        )
     return out
 
 

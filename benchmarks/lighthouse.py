@@ -51,50 +51,104 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "lighthouse"
 BARE_APP = ROOT / "benchmarks" / "bare_app.py"
 # Lighthouse's own Chromium: --headless=new (the old headless mode has no real renderer).
-LH_CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                   "--no-first-run", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync"]
+LH_CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # name: (URL path, charts drawn with the default filters). "bare" is the floor's only page.
 PAGES: dict[str, tuple[str, int]] = {
-    "overview": ("", 3), "trade": ("trade", 2), "investment": ("investment", 1),
-    "map": ("map", 1), "timeline": ("timeline", 2), "data": ("data", 0),
-    "sources": ("sources", 0), "bare": ("", 1)}
+    "overview": ("", 3),
+    "trade": ("trade", 2),
+    "investment": ("investment", 1),
+    "map": ("map", 1),
+    "timeline": ("timeline", 2),
+    "data": ("data", 0),
+    "sources": ("sources", 0),
+    "bare": ("", 1),
+}
 FORM_FACTORS = ("desktop", "mobile")
 VIEWPORTS = ((1400, 900), (768, 1024), (390, 844))
 MAX_RUNS = 5
 DEFAULT_OUT = ROOT / "test-output" / "lighthouse"
 # Lighthouse audit ids of the figures in the table, and the other metrics kept in the JSON.
-METRICS = {"cls": "cumulative-layout-shift", "lcp_s": "largest-contentful-paint",
-           "tbt_ms": "total-blocking-time", "fcp_s": "first-contentful-paint",
-           "si_s": "speed-index", "tti_s": "interactive"}
-IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget]')"
-        " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''")
+METRICS = {
+    "cls": "cumulative-layout-shift",
+    "lcp_s": "largest-contentful-paint",
+    "tbt_ms": "total-blocking-time",
+    "fcp_s": "first-contentful-paint",
+    "si_s": "speed-index",
+    "tti_s": "interactive",
+}
+IDLE = (
+    "() => !document.querySelector('[data-testid=stStatusWidget]')"
+    " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''"
+)
 
 
 # ---------------------------------------------------------------- arguments and pure parts
 
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    p.add_argument("--runs", type=int, default=1,
-                   help=f"Lighthouse runs per page and form factor (1 to {MAX_RUNS}); "
-                        "the table shows medians")
-    p.add_argument("--pages", default="",
-                   help="comma-separated subset of " + ",".join(PAGES) + " (default: all)")
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help=f"Lighthouse runs per page and form factor (1 to {MAX_RUNS}); the table shows medians",
+    )
+    p.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated subset of " + ",".join(PAGES) + " (default: all)",
+    )
     p.add_argument("--no-mobile", action="store_true", help="desktop runs only")
-    p.add_argument("--no-screenshots", action="store_true",
-                   help="no screenshots (the pages are still loaded once to warm the server)")
-    p.add_argument("--timeout", type=float, default=180.0,
-                   help="seconds a Lighthouse run may take before it is killed")
-    p.add_argument("--max-total", type=float, default=3600.0,
-                   help="seconds for all Lighthouse runs; later runs are skipped")
-    p.add_argument("--max-wait-for-load", type=int, default=None,
-                   help="passed to Lighthouse (ms); its default is 45000")
-    p.add_argument("--retries", type=int, default=1,
-                   help="extra attempts for a Lighthouse run that errors (not for low scores)")
-    p.add_argument("--json", type=Path, default=DEFAULT_OUT / "results.json",
-                   help="where to write the raw figures")
-    p.add_argument("--screenshots", type=Path, default=DEFAULT_OUT / "screenshots",
-                   help="folder for the screenshots")
+    p.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="no screenshots (the pages are still loaded once to warm the server)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=180.0,
+        help="seconds a Lighthouse run may take before it is killed",
+    )
+    p.add_argument(
+        "--max-total",
+        type=float,
+        default=3600.0,
+        help="seconds for all Lighthouse runs; later runs are skipped",
+    )
+    p.add_argument(
+        "--max-wait-for-load",
+        type=int,
+        default=None,
+        help="passed to Lighthouse (ms); its default is 45000",
+    )
+    p.add_argument(
+        "--retries",
+        type=int,
+        default=1,
+        help="extra attempts for a Lighthouse run that errors (not for low scores)",
+    )
+    p.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_OUT / "results.json",
+        help="where to write the raw figures",
+    )
+    p.add_argument(
+        "--screenshots",
+        type=Path,
+        default=DEFAULT_OUT / "screenshots",
+        help="folder for the screenshots",
+    )
     args = p.parse_args(argv)
     if not 1 <= args.runs <= MAX_RUNS:
         p.error(f"--runs must be between 1 and {MAX_RUNS}")
@@ -121,12 +175,19 @@ def select_pages(spec: str) -> list[str]:
     return [name for name in PAGES if name in wanted]
 
 
-def lighthouse_command(url: str, form_factor: str, out: Path, *,
-                       max_wait_for_load: int | None = None) -> list[str]:
-    cmd = [str(LIGHTHOUSE), url, "--only-categories=performance,accessibility",
-           "--output=json", f"--output-path={out}", "--quiet",
-           "--disable-full-page-screenshot",
-           "--chrome-flags=" + " ".join(LH_CHROME_FLAGS)]
+def lighthouse_command(
+    url: str, form_factor: str, out: Path, *, max_wait_for_load: int | None = None
+) -> list[str]:
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--only-categories=performance,accessibility",
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+        "--disable-full-page-screenshot",
+        "--chrome-flags=" + " ".join(LH_CHROME_FLAGS),
+    ]
     if form_factor == "desktop":
         cmd.append("--preset=desktop")
     elif form_factor != "mobile":
@@ -146,13 +207,25 @@ def _item_summary(item: dict[str, Any]) -> dict[str, Any]:
         out["snippet"] = node.get("snippet", "")
         explanation = node.get("explanation", "")
         if explanation:
-            out["explanation"] = " ".join(explanation.replace("Fix any of the following:", "")
-                                          .replace("Fix all of the following:", "").split())
-    related = [sub.get("relatedNode", {}) for sub in
-               (item.get("subItems") or {}).get("items", []) if sub.get("relatedNode")]
+            out["explanation"] = " ".join(
+                explanation.replace("Fix any of the following:", "")
+                .replace("Fix all of the following:", "")
+                .split()
+            )
+    related = [
+        sub.get("relatedNode", {})
+        for sub in (item.get("subItems") or {}).get("items", [])
+        if sub.get("relatedNode")
+    ]
     if related:
-        out["related"] = [{"label": r.get("nodeLabel", ""), "selector": r.get("selector", ""),
-                           "snippet": r.get("snippet", "")} for r in related]
+        out["related"] = [
+            {
+                "label": r.get("nodeLabel", ""),
+                "selector": r.get("selector", ""),
+                "snippet": r.get("snippet", ""),
+            }
+            for r in related
+        ]
     if not out:  # not a node list (rare in accessibility audits): keep the plain values
         out = {k: v for k, v in item.items() if isinstance(v, str | int | float)}
     return out
@@ -171,8 +244,11 @@ def failing_accessibility(lhr: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if score is None or score >= 1:
             continue
         items = (audit.get("details") or {}).get("items") or []
-        failing[ref["id"]] = {"title": audit.get("title", ""), "weight": ref.get("weight", 0),
-                              "items": [_item_summary(i) for i in items]}
+        failing[ref["id"]] = {
+            "title": audit.get("title", ""),
+            "weight": ref.get("weight", 0),
+            "items": [_item_summary(i) for i in items],
+        }
     return failing
 
 
@@ -185,8 +261,10 @@ def summarise(lhr: dict[str, Any]) -> dict[str, Any]:
         s = cats.get(cat, {}).get("score")
         return None if s is None else round(s * 100)
 
-    out: dict[str, Any] = {"performance": score("performance"),
-                           "accessibility": score("accessibility")}
+    out: dict[str, Any] = {
+        "performance": score("performance"),
+        "accessibility": score("accessibility"),
+    }
     for key, audit_id in METRICS.items():
         v = audits.get(audit_id, {}).get("numericValue")
         if v is None:
@@ -200,17 +278,25 @@ def summarise(lhr: dict[str, Any]) -> dict[str, Any]:
     # What the browser saw, unthrottled: Lighthouse's scores use a simulation (Lantern) that
     # models the page's HTTP requests but not Streamlit's websocket messages.
     observed = ((audits.get("metrics", {}).get("details") or {}).get("items") or [{}])[0]
-    for key, name in (("observed_fcp_s", "observedFirstContentfulPaint"),
-                      ("observed_lcp_s", "observedLargestContentfulPaint"),
-                      ("observed_load_s", "observedLoad")):
+    for key, name in (
+        ("observed_fcp_s", "observedFirstContentfulPaint"),
+        ("observed_lcp_s", "observedLargestContentfulPaint"),
+        ("observed_load_s", "observedLoad"),
+    ):
         v = observed.get(name)
         out[key] = None if v is None else round(v / 1000, 3)
     weight = audits.get("total-byte-weight", {}).get("numericValue")
     out["transfer_kb"] = None if weight is None else round(weight / 1024)
-    lcp_items = ((audits.get("largest-contentful-paint-element", {}).get("details") or {})
-                 .get("items") or [])
-    lcp_nodes = [i.get("node", {}) for t in lcp_items if t.get("type") == "table"
-                 for i in t.get("items", []) if i.get("node")]
+    lcp_items = (audits.get("largest-contentful-paint-element", {}).get("details") or {}).get(
+        "items"
+    ) or []
+    lcp_nodes = [
+        i.get("node", {})
+        for t in lcp_items
+        if t.get("type") == "table"
+        for i in t.get("items", [])
+        if i.get("node")
+    ]
     out["lcp_element"] = lcp_nodes[0].get("selector") if lcp_nodes else None
     out["benchmark_index"] = (lhr.get("environment") or {}).get("benchmarkIndex")
     out["failing"] = failing_accessibility(lhr)
@@ -252,10 +338,16 @@ def format_table(rows: list[dict[str, Any]]) -> str:
         failing = ", ".join(r.get("failing") or []) or "none"
         if r.get("error"):
             failing = f"ERROR: {r['error']}"
-        return [r["page"] if r["page"] != "bare" else "bare (floor)", r["form_factor"],
-                _cell(r.get("performance"), ".0f"), _cell(r.get("accessibility"), ".0f"),
-                _cell(r.get("cls"), ".3f"), _cell(r.get("lcp_s"), ".2f"),
-                _cell(r.get("tbt_ms"), ".0f"), failing]
+        return [
+            r["page"] if r["page"] != "bare" else "bare (floor)",
+            r["form_factor"],
+            _cell(r.get("performance"), ".0f"),
+            _cell(r.get("accessibility"), ".0f"),
+            _cell(r.get("cls"), ".3f"),
+            _cell(r.get("lcp_s"), ".2f"),
+            _cell(r.get("tbt_ms"), ".0f"),
+            failing,
+        ]
 
     body = [line(r) for r in app]
     floor = [line(r) for r in bare]
@@ -305,6 +397,7 @@ def _rel(path: Path) -> str:
 
 # ---------------------------------------------------------------- servers
 
+
 @dataclass
 class Server:
     proc: subprocess.Popen[bytes]
@@ -341,6 +434,7 @@ def http_status(url: str) -> int:
 
 
 # ---------------------------------------------------------------- Lighthouse
+
 
 def _descendants(pid: int) -> list[int]:
     """Every process under ``pid`` (Chromium started by Lighthouse runs in its own process
@@ -380,21 +474,31 @@ def save_final_screenshot(lhr: dict[str, Any], path: Path) -> bool:
     return True
 
 
-def run_lighthouse(url: str, form_factor: str, workdir: Path, tag: str, *,
-                   timeout: float, max_wait_for_load: int | None,
-                   final_shot: Path | None = None) -> dict[str, Any]:
+def run_lighthouse(
+    url: str,
+    form_factor: str,
+    workdir: Path,
+    tag: str,
+    *,
+    timeout: float,
+    max_wait_for_load: int | None,
+    final_shot: Path | None = None,
+) -> dict[str, Any]:
     out = workdir / f"{tag}.json"
     cmd = lighthouse_command(url, form_factor, out, max_wait_for_load=max_wait_for_load)
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=workdir, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_tree(proc)
-        return {"error": f"timed out after {timeout:.0f} s",
-                "seconds": round(time.perf_counter() - start, 1)}
+        return {
+            "error": f"timed out after {timeout:.0f} s",
+            "seconds": round(time.perf_counter() - start, 1),
+        }
     seconds = round(time.perf_counter() - start, 1)
     if proc.returncode != 0 or not out.exists():
         tail = " ".join(err.decode(errors="replace").split())[-300:]
@@ -412,8 +516,10 @@ def run_lighthouse(url: str, form_factor: str, workdir: Path, tag: str, *,
 
 # ---------------------------------------------------------------- Playwright
 
-def screenshots(targets: dict[str, str], folder: Path | None,
-                timeout_ms: float = 60_000) -> list[dict[str, Any]]:
+
+def screenshots(
+    targets: dict[str, str], folder: Path | None, timeout_ms: float = 60_000
+) -> list[dict[str, Any]]:
     """Each page at each viewport, once the app is idle and its charts drawn; full page
     (Streamlit scrolls its main block, not the document: the viewport is made as tall as the
     content first). With ``folder`` None the pages are only loaded (warms the server)."""
@@ -425,8 +531,7 @@ def screenshots(targets: dict[str, str], folder: Path | None,
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for name, url in targets.items():
                 charts = PAGES[name][1]
@@ -443,7 +548,9 @@ def screenshots(targets: dict[str, str], folder: Path | None,
                             try:
                                 page.wait_for_function(
                                     "document.querySelectorAll('.js-plotly-plot .main-svg')"
-                                    f".length >= {charts}", timeout=20_000)
+                                    f".length >= {charts}",
+                                    timeout=20_000,
+                                )
                             except PlaywrightError:
                                 note = f"fewer than {charts} chart(s) drawn"
                         page.wait_for_timeout(800)
@@ -454,19 +561,32 @@ def screenshots(targets: dict[str, str], folder: Path | None,
                         full = page.evaluate(
                             "() => { const m = document.querySelector('[data-testid=stMain]');"
                             " return Math.max(m ? m.scrollHeight : 0,"
-                            " document.body.scrollHeight); }")
+                            " document.body.scrollHeight); }"
+                        )
                         page.set_viewport_size(
-                            {"width": width, "height": max(height, min(int(full), 12000))})
+                            {"width": width, "height": max(height, min(int(full), 12000))}
+                        )
                         page.wait_for_timeout(600)
                         path = folder / f"{name}-{width}x{height}.png"
                         page.screenshot(path=str(path), full_page=True)
-                        shots.append({"page": name, "viewport": f"{width}x{height}",
-                                      "path": _rel(path),
-                                      "content_height": int(full), "settled_s": settle,
-                                      "note": note})
+                        shots.append(
+                            {
+                                "page": name,
+                                "viewport": f"{width}x{height}",
+                                "path": _rel(path),
+                                "content_height": int(full),
+                                "settled_s": settle,
+                                "note": note,
+                            }
+                        )
                     except PlaywrightError as exc:
-                        shots.append({"page": name, "viewport": f"{width}x{height}",
-                                      "error": str(exc).splitlines()[0][:200]})
+                        shots.append(
+                            {
+                                "page": name,
+                                "viewport": f"{width}x{height}",
+                                "error": str(exc).splitlines()[0][:200],
+                            }
+                        )
                     finally:
                         context.close()
         finally:
@@ -475,6 +595,7 @@ def screenshots(targets: dict[str, str], folder: Path | None,
 
 
 # ---------------------------------------------------------------- main
+
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
@@ -498,18 +619,27 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(bare.proc)
             targets["bare"] = bare.url + "/"
             meta["bare_topojson_status"] = http_status(
-                bare.url + "/app/static/topojson/asia_50m.json")
+                bare.url + "/app/static/topojson/asia_50m.json"
+            )
             if meta["bare_topojson_status"] != 200:
-                print(f"warning: the bare page's map outlines answer "
-                      f"{meta['bare_topojson_status']}", file=sys.stderr)
-        print(f"servers up in {time.perf_counter() - t0:.1f} s: "
-              + ", ".join(f"{k} {v}" for k, v in targets.items()), file=sys.stderr)
+                print(
+                    f"warning: the bare page's map outlines answer {meta['bare_topojson_status']}",
+                    file=sys.stderr,
+                )
+        print(
+            f"servers up in {time.perf_counter() - t0:.1f} s: "
+            + ", ".join(f"{k} {v}" for k, v in targets.items()),
+            file=sys.stderr,
+        )
 
         t_shots = time.perf_counter()
         shots = screenshots(targets, None if args.no_screenshots else args.screenshots)
         meta["screenshot_seconds"] = round(time.perf_counter() - t_shots, 1)
-        print(f"pages loaded{'' if args.no_screenshots else ' and screenshotted'} in "
-              f"{meta['screenshot_seconds']} s", file=sys.stderr)
+        print(
+            f"pages loaded{'' if args.no_screenshots else ' and screenshotted'} in "
+            f"{meta['screenshot_seconds']} s",
+            file=sys.stderr,
+        )
 
         t_lh = time.perf_counter()
         final_dir = args.json.parent / "lighthouse-final"
@@ -524,20 +654,30 @@ def main(argv: list[str] | None = None) -> int:
                             if time.perf_counter() - t_lh > args.max_total:
                                 run = {"error": f"skipped: over --max-total {args.max_total:.0f} s"}
                                 break
-                            run = run_lighthouse(url, ff, workdir, f"{name}-{ff}-{i}-{attempt}",
-                                                 timeout=args.timeout,
-                                                 max_wait_for_load=args.max_wait_for_load,
-                                                 final_shot=final_dir / f"{name}-{ff}-{i + 1}.jpg")
+                            run = run_lighthouse(
+                                url,
+                                ff,
+                                workdir,
+                                f"{name}-{ff}-{i}-{attempt}",
+                                timeout=args.timeout,
+                                max_wait_for_load=args.max_wait_for_load,
+                                final_shot=final_dir / f"{name}-{ff}-{i + 1}.jpg",
+                            )
                             run["attempt"] = attempt + 1
                             if not run.get("error"):
                                 break
                         runs.append(run)
-                        status = run.get("error") or (f"perf {run['performance']} "
-                                                      f"a11y {run['accessibility']}")
-                        print(f"  {name:<10} {ff:<7} run {i + 1}: {status} "
-                              f"({run.get('seconds', 0)} s)", file=sys.stderr)
-                    results.append({"page": name, "url": url, "form_factor": ff,
-                                    **combine(runs), "runs": runs})
+                        status = run.get("error") or (
+                            f"perf {run['performance']} a11y {run['accessibility']}"
+                        )
+                        print(
+                            f"  {name:<10} {ff:<7} run {i + 1}: {status} "
+                            f"({run.get('seconds', 0)} s)",
+                            file=sys.stderr,
+                        )
+                    results.append(
+                        {"page": name, "url": url, "form_factor": ff, **combine(runs), "runs": runs}
+                    )
         meta["lighthouse_seconds"] = round(time.perf_counter() - t_lh, 1)
     finally:
         for proc in servers:
@@ -548,25 +688,45 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(results))
     print("\nFailing accessibility audits:")
     print(format_failures(results))
-    version = next((r.get("lighthouse_version") for res in results for r in res["runs"]
-                    if r.get("lighthouse_version")), None)
-    agent = next((r.get("user_agent") for res in results for r in res["runs"]
-                  if r.get("user_agent")), None)
-    meta.update({"date": datetime.now(UTC).isoformat(timespec="seconds"),
-                 "lighthouse": version, "chromium": agent, "chromium_path": CHROMIUM,
-                 "lighthouse_chrome_flags": LH_CHROME_FLAGS, "runs": args.runs,
-                 "pages": args.pages, "form_factors": args.form_factors,
-                 "max_wait_for_load": args.max_wait_for_load,
-                 "total_seconds": round(time.perf_counter() - t0, 1),
-                 "notes": "medians over runs; servers warmed by one Playwright load of each "
-                          "page before Lighthouse; desktop = --preset=desktop, mobile = "
-                          "Lighthouse's default (simulated Moto G Power, slow 4G)"})
+    version = next(
+        (
+            r.get("lighthouse_version")
+            for res in results
+            for r in res["runs"]
+            if r.get("lighthouse_version")
+        ),
+        None,
+    )
+    agent = next(
+        (r.get("user_agent") for res in results for r in res["runs"] if r.get("user_agent")), None
+    )
+    meta.update(
+        {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "lighthouse": version,
+            "chromium": agent,
+            "chromium_path": CHROMIUM,
+            "lighthouse_chrome_flags": LH_CHROME_FLAGS,
+            "runs": args.runs,
+            "pages": args.pages,
+            "form_factors": args.form_factors,
+            "max_wait_for_load": args.max_wait_for_load,
+            "total_seconds": round(time.perf_counter() - t0, 1),
+            "notes": "medians over runs; servers warmed by one Playwright load of each "
+            "page before Lighthouse; desktop = --preset=desktop, mobile = "
+            "Lighthouse's default (simulated Moto G Power, slow 4G)",
+        }
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"meta": meta, "results": results, "screenshots": shots},
-                                    indent=1))
-    print(f"\nraw figures: {args.json}; screenshots: "
-          f"{'none' if args.no_screenshots else args.screenshots}; "
-          f"total {meta['total_seconds']} s", file=sys.stderr)
+    args.json.write_text(
+        json.dumps({"meta": meta, "results": results, "screenshots": shots}, indent=1)
+    )
+    print(
+        f"\nraw figures: {args.json}; screenshots: "
+        f"{'none' if args.no_screenshots else args.screenshots}; "
+        f"total {meta['total_seconds']} s",
+        file=sys.stderr,
+    )
     return 0 if any(r["runs_ok"] for r in results) else 1
 
 

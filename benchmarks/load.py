@@ -34,16 +34,32 @@ from tests.browser.server import start_server as _start  # noqa: E402
 from tests.browser.server import stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage"]
-PAGES = [("Overview", "", 3), ("Trade", "trade", 2), ("Investment", "investment", 1),
-         ("Map", "map", 1), ("Timeline", "timeline", 2), ("Data", "data", 0),
-         ("Sources", "sources", 0)]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PAGES = [
+    ("Overview", "", 3),
+    ("Trade", "trade", 2),
+    ("Investment", "investment", 1),
+    ("Map", "map", 1),
+    ("Timeline", "timeline", 2),
+    ("Data", "data", 0),
+    ("Sources", "sources", 0),
+]
 MAX_SESSIONS = 50
 MAX_SECONDS = 600
-IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget]')"
-        " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''")
+IDLE = (
+    "() => !document.querySelector('[data-testid=stStatusWidget]')"
+    " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''"
+)
 
 
 def start_server(data: str | None) -> tuple[subprocess.Popen[bytes], str]:
@@ -90,7 +106,8 @@ async def _settle(page, charts: int, timeout: float) -> None:
     if charts:
         await page.wait_for_function(
             f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-            timeout=timeout)
+            timeout=timeout,
+        )
 
 
 async def _check(page, where: str, stats: Stats) -> None:
@@ -117,8 +134,15 @@ class Window:
             self.open.set()
 
 
-async def session(browser, url: str, n: int, window: Window, stats: Stats,
-                  timeout: float, think: tuple[float, float] = (2.0, 6.0)) -> None:
+async def session(
+    browser,
+    url: str,
+    n: int,
+    window: Window,
+    stats: Stats,
+    timeout: float,
+    think: tuple[float, float] = (2.0, 6.0),
+) -> None:
     rng = random.Random(n)
     await asyncio.sleep(n * 1.0)  # arrivals spread out, as people arrive
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
@@ -127,7 +151,9 @@ async def session(browser, url: str, n: int, window: Window, stats: Stats,
     def on_request(req) -> None:
         host = urlparse(req.url).hostname
         if urlparse(req.url).scheme in ("http", "https", "ws", "wss") and host not in (
-                "127.0.0.1", "localhost"):
+            "127.0.0.1",
+            "localhost",
+        ):
             stats.outside.append(req.url)
 
     page.on("request", on_request)
@@ -143,8 +169,9 @@ async def session(browser, url: str, n: int, window: Window, stats: Stats,
             await _settle(page, current[2], timeout)
             stats.first_loads.append(time.perf_counter() - t0)
         except Exception as exc:  # counted; the session still takes part
-            stats.errors.append(f"session {n} first load: {type(exc).__name__}: "
-                                f"{str(exc).splitlines()[0][:160]}")
+            stats.errors.append(
+                f"session {n} first load: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+            )
         finally:
             window.ready()
         await window.open.wait()
@@ -158,8 +185,9 @@ async def session(browser, url: str, n: int, window: Window, stats: Stats,
                     await _settle(page, current[2], timeout)
                 else:
                     current = rng.choice([p for p in PAGES if p != current])
-                    link = page.locator("[data-testid=stTopNavLink]").filter(
-                        has_text=current[0]).first
+                    link = (
+                        page.locator("[data-testid=stTopNavLink]").filter(has_text=current[0]).first
+                    )
                     await link.click()
                     await page.wait_for_url(f"**/{current[1]}*", timeout=timeout)
                     await _settle(page, current[2], timeout)
@@ -167,8 +195,10 @@ async def session(browser, url: str, n: int, window: Window, stats: Stats,
                 stats.actions += 1
                 await _check(page, f"session {n} {current[0]}", stats)
             except Exception as exc:  # a timeout or a broken page: an error, then go on
-                stats.errors.append(f"session {n} {current[0]}: {type(exc).__name__}: "
-                                    f"{str(exc).splitlines()[0][:160]}")
+                stats.errors.append(
+                    f"session {n} {current[0]}: {type(exc).__name__}: "
+                    f"{str(exc).splitlines()[0][:160]}"
+                )
                 try:
                     await page.goto(f"{url}/{current[1]}", wait_until="domcontentloaded")
                 except Exception as again:
@@ -178,8 +208,13 @@ async def session(browser, url: str, n: int, window: Window, stats: Stats,
         await context.close()
 
 
-async def run(sessions: int, duration: float, data: str | None, timeout: float,
-              think: tuple[float, float] = (2.0, 6.0)) -> dict:
+async def run(
+    sessions: int,
+    duration: float,
+    data: str | None,
+    timeout: float,
+    think: tuple[float, float] = (2.0, 6.0),
+) -> dict:
     from playwright.async_api import async_playwright
 
     proc, url = start_server(data)
@@ -190,8 +225,7 @@ async def run(sessions: int, duration: float, data: str | None, timeout: float,
             r.read()
         stats = Stats()
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=ARGS)
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             rss_start = rss_mb(proc.pid)
             window = Window(sessions, duration)
 
@@ -205,8 +239,12 @@ async def run(sessions: int, duration: float, data: str | None, timeout: float,
                     await asyncio.sleep(1)
 
             sampler = asyncio.create_task(sample())
-            await asyncio.gather(*(session(browser, url, i, window, stats, timeout * 1000,
-                                           think) for i in range(sessions)))
+            await asyncio.gather(
+                *(
+                    session(browser, url, i, window, stats, timeout * 1000, think)
+                    for i in range(sessions)
+                )
+            )
             sampler.cancel()
             rss_end = rss_mb(proc.pid)
             server_cpu = cpu_seconds(proc.pid) - (cpu[0] if cpu else 0.0)
@@ -235,7 +273,8 @@ async def run(sessions: int, duration: float, data: str | None, timeout: float,
         "redraw_p95_s": pct(0.95),
         "redraw_max_s": round(times[-1], 3) if times else 0.0,
         "first_load_median_s": round(sorted(stats.first_loads)[len(stats.first_loads) // 2], 3)
-        if stats.first_loads else 0.0,
+        if stats.first_loads
+        else 0.0,
         "server_rss_start_mb": round(rss_start, 1),
         "server_rss_end_mb": round(rss_end, 1),
         "server_rss_peak_mb": round(max(samples or [rss_end]), 1),
@@ -252,10 +291,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--data", help="data folder (default: the bundled data)")
-    parser.add_argument("--think", default="2,6", metavar="MIN,MAX",
-                        help="seconds a reader pauses between actions (default 2,6)")
-    parser.add_argument("--timeout", type=float, default=120.0,
-                        help="seconds one redraw may take before it counts as an error")
+    parser.add_argument(
+        "--think",
+        default="2,6",
+        metavar="MIN,MAX",
+        help="seconds a reader pauses between actions (default 2,6)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds one redraw may take before it counts as an error",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the summary here")
     args = parser.parse_args(argv)
     sessions = min(max(args.sessions, 1), MAX_SESSIONS)

@@ -80,10 +80,17 @@ _ALLOWED_TAGS = {
 # Python-level address, so we ask the C API for its Py_buffer (stable ABI, no layout tricks).
 class _PyBuffer(ctypes.Structure):
     _fields_ = [  # the C struct Py_buffer, field by field (Include/pybuffer.h)
-        ("buf", ctypes.c_void_p), ("obj", ctypes.c_void_p), ("len", ctypes.c_ssize_t),
-        ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
-        ("format", ctypes.c_char_p), ("shape", ctypes.c_void_p), ("strides", ctypes.c_void_p),
-        ("suboffsets", ctypes.c_void_p), ("internal", ctypes.c_void_p),
+        ("buf", ctypes.c_void_p),
+        ("obj", ctypes.c_void_p),
+        ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t),
+        ("readonly", ctypes.c_int),
+        ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p),
+        ("shape", ctypes.c_void_p),
+        ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p),
+        ("internal", ctypes.c_void_p),
     ]
 
 
@@ -116,8 +123,13 @@ class _RymlRead:
 
     __slots__ = ("buf", "locs", "tree", "value")
 
-    def __init__(self, value: Any, tree: Any, buf: bytearray | None,
-                 locs: list[tuple[int, int, int, int] | None] | None) -> None:
+    def __init__(
+        self,
+        value: Any,
+        tree: Any,
+        buf: bytearray | None,
+        locs: list[tuple[int, int, int, int] | None] | None,
+    ) -> None:
         self.value = value
         self.tree = tree
         self.buf = buf  # the tree's scalars point into this buffer: keep it alive with it
@@ -133,8 +145,15 @@ class _RymlBuilder:
 
     __slots__ = ("base", "count", "file", "locate", "locs", "newlines", "problems", "tree")
 
-    def __init__(self, tree: Any, buf: bytearray, newlines: list[int], file: str,
-                 problems: list[Problem], locate: bool) -> None:
+    def __init__(
+        self,
+        tree: Any,
+        buf: bytearray,
+        newlines: list[int],
+        file: str,
+        problems: list[Problem],
+        locate: bool,
+    ) -> None:
         self.tree = tree
         self.file = file
         self.problems = problems
@@ -183,9 +202,12 @@ class _RymlBuilder:
                     ch = next_sibling(ch)
                     continue
                 if name in first:
-                    self.problem(kpos, "duplicate-key",
-                                 f"key {name!r} appears twice in this mapping "
-                                 f"(first on line {first[name][0]})")
+                    self.problem(
+                        kpos,
+                        "duplicate-key",
+                        f"key {name!r} appears twice in this mapping "
+                        f"(first on line {first[name][0]})",
+                    )
                     ch = next_sibling(ch)
                     continue
                 first[name] = kpos
@@ -234,8 +256,15 @@ def ryml_read(raw: bytes, file: str, locate: bool = True) -> tuple[_RymlRead, li
         tree = ryml.parse_in_place(buf)
     except ryml.ExceptionParse as exc:
         loc = exc.errdata_parse.ymlloc  # (never touch loc.name: SWIG leaks that csubstr)
-        problems.append(Problem("yaml-syntax", f"YAML syntax error: {exc.msg}", file,
-                                int(loc.line) or 1, int(loc.col) or 1))
+        problems.append(
+            Problem(
+                "yaml-syntax",
+                f"YAML syntax error: {exc.msg}",
+                file,
+                int(loc.line) or 1,
+                int(loc.col) or 1,
+            )
+        )
         return _RymlRead(None, None, None, None), problems
     except Exception as exc:  # ryml's other errors (ExceptionBasic...) carry no position
         problems.append(Problem("yaml-syntax", f"YAML error: {exc}", file, 1, 1))
@@ -247,8 +276,9 @@ def ryml_read(raw: bytes, file: str, locate: bool = True) -> tuple[_RymlRead, li
     if tree.is_stream(root):  # ``---`` or a directive: ryml accepts several documents
         docs = list(ryml.children(tree, root))
         if len(docs) > 1:
-            problems.append(Problem("yaml-syntax", "YAML syntax error: but found another "
-                                    "document", file, 1, 1))  # no position for a doc node
+            problems.append(
+                Problem("yaml-syntax", "YAML syntax error: but found another document", file, 1, 1)
+            )  # no position for a doc node
             return _RymlRead(None, None, None, None), problems
         if not docs:
             return _RymlRead(None, tree, buf, None), problems
@@ -265,8 +295,15 @@ def ryml_read(raw: bytes, file: str, locate: bool = True) -> tuple[_RymlRead, li
         else:
             value = None  # an empty document
     except _TooDeep:
-        problems.append(Problem("yaml-too-deep", f"lists and mappings nest deeper than "
-                                f"{MAX_DEPTH} levels", file, 1, 1))
+        problems.append(
+            Problem(
+                "yaml-too-deep",
+                f"lists and mappings nest deeper than {MAX_DEPTH} levels",
+                file,
+                1,
+                1,
+            )
+        )
         return _RymlRead(None, None, None, None), problems
     return _RymlRead(value, tree, buf, builder.locs if locate else None), problems
 
@@ -288,7 +325,8 @@ def _variants() -> dict[str, Callable[[str, bytes, str], object]]:
             # no positions, duplicates kept last, tags/aliases lost, `~` stays "~". It shows
             # that per-node calls through the SWIG binding, not parsing, cost the time.
             "ryml_emit_json": lambda text, raw, name: json.loads(
-                ryml.emit_json(ryml.parse_in_arena(raw))),
+                ryml.emit_json(ryml.parse_in_arena(raw))
+            ),
         }
     return out
 
@@ -300,8 +338,9 @@ def _read(files: list[Path]) -> list[tuple[str, bytes, str]]:
     return [(raw.decode("utf-8-sig"), raw, name) for raw, name in raws]
 
 
-def measure(files: list[Path], repeats: int = 3,
-            clock: Callable[[], float] = time.process_time) -> dict[str, float]:
+def measure(
+    files: list[Path], repeats: int = 3, clock: Callable[[], float] = time.process_time
+) -> dict[str, float]:
     """Median seconds over ``repeats`` runs of each variant over all ``files``.
 
     Each repeat runs every variant once, in turn, so that a busy machine slows them alike;
@@ -333,7 +372,8 @@ def agreement(files: list[Path]) -> tuple[int, list[str]]:
         ours, our_problems = parse_yaml(text, file)
         theirs, their_problems = ryml_read(raw, file)
         if ours.value == theirs.value and [p.code for p in our_problems] == [
-                p.code for p in their_problems]:
+            p.code for p in their_problems
+        ]:
             same += 1
         else:
             differ.append(file)
@@ -359,10 +399,10 @@ SNIPPETS: dict[str, str] = {
     "tab indentation": "a:\n\tb: 1\n",
     "two colons": "a: b: c\n",
     "list beside map": "a: 1\n- x\n",
-    "unclosed quote": "a: \"abc\nb: 1\n",
+    "unclosed quote": 'a: "abc\nb: 1\n',
     "text after quote": "a: 'x' y\n",
     "reserved @": "a: @x\n",
-    "bad escape": "a: \"\\q\"\n",
+    "bad escape": 'a: "\\q"\n',
     "complex key": "? [a, b]\n: 1\n",
     "no colon": "a: 1\njust words\nb: 2\n",
     "flow depth 100": "a: " + "[" * 100 + "]" * 100 + "\n",
@@ -425,21 +465,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(timings, indent=2))
         return 0
     size = sum(p.stat().st_size for p in files)
-    print(f"{len(files)} files, {size / 1e6:.1f} MB, median of {args.repeats} "
-          f"({'wall' if args.wall else 'CPU'} seconds); "
-          f"PyYAML {yaml.__version__} ({_Loader.__name__}), "
-          f"rapidyaml {RYML_VERSION or 'not installed: ' + str(RYML_ERROR)}")
+    print(
+        f"{len(files)} files, {size / 1e6:.1f} MB, median of {args.repeats} "
+        f"({'wall' if args.wall else 'CPU'} seconds); "
+        f"PyYAML {yaml.__version__} ({_Loader.__name__}), "
+        f"rapidyaml {RYML_VERSION or 'not installed: ' + str(RYML_ERROR)}"
+    )
     floor = timings["pyyaml_load"]
     for name, secs in timings.items():
         print(f"  {name:<20} {secs:8.3f} s  {secs / floor:5.2f}x pyyaml_load")
     if ryml is not None:
         same, differ = agreement(files)
-        print(f"ryml_strict agrees with yamlnodes (values and problem codes) on {same}/"
-              f"{len(files)} files" + (f"; differs on e.g. {differ[:3]}" if differ else ""))
+        print(
+            f"ryml_strict agrees with yamlnodes (values and problem codes) on {same}/"
+            f"{len(files)} files" + (f"; differs on e.g. {differ[:3]}" if differ else "")
+        )
     if args.strictness:
         for row in strictness():
-            print(f"  {row['case']:<22} ours: {row['yamlnodes']:<45} "
-                  f"ryml: {row.get('ryml', '-')}  {row.get('ryml message', '')}")
+            print(
+                f"  {row['case']:<22} ours: {row['yamlnodes']:<45} "
+                f"ryml: {row.get('ryml', '-')}  {row.get('ryml message', '')}"
+            )
     return 0
 
 

@@ -32,17 +32,26 @@ from generate import generate  # noqa: E402
 APP = ROOT / "dashboard" / "app.py"
 _DIR = "app_pages" if (ROOT / "dashboard" / "app_pages").is_dir() else "pages"
 # page: (script, URL path, charts drawn with the default filters)
-PAGES = {"overview": (f"{_DIR}/overview.py", "", 3),
-         "trade": (f"{_DIR}/trade.py", "trade", 2),
-         "investment": (f"{_DIR}/investment.py", "investment", 1),
-         "map": (f"{_DIR}/map.py", "map", 1),
-         "timeline": (f"{_DIR}/timeline.py", "timeline", 2),
-         "data": (f"{_DIR}/data_table.py", "data", 0),
-         "sources": (f"{_DIR}/sources.py", "sources", 0)}
+PAGES = {
+    "overview": (f"{_DIR}/overview.py", "", 3),
+    "trade": (f"{_DIR}/trade.py", "trade", 2),
+    "investment": (f"{_DIR}/investment.py", "investment", 1),
+    "map": (f"{_DIR}/map.py", "map", 1),
+    "timeline": (f"{_DIR}/timeline.py", "timeline", 2),
+    "data": (f"{_DIR}/data_table.py", "data", 0),
+    "sources": (f"{_DIR}/sources.py", "sources", 0),
+}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
@@ -71,13 +80,17 @@ class Figure:
 FIGURES: list[Figure] = []
 
 
-def record(name: str, value: float, unit: str, budget: str = "", ok: bool | None = None,
-           note: str = "") -> Figure:
+def record(
+    name: str, value: float, unit: str, budget: str = "", ok: bool | None = None, note: str = ""
+) -> Figure:
     fig = Figure(name, value, unit, budget, ok, note)
     FIGURES.append(fig)
     mark = "" if ok is None else ("  ok" if ok else "  OVER BUDGET")
-    print(f"  {name}: {fig.cell()}{(' (budget ' + budget + ')') if budget else ''}{mark}"
-          f"{('  - ' + note) if note else ''}", flush=True)
+    print(
+        f"  {name}: {fig.cell()}{(' (budget ' + budget + ')') if budget else ''}{mark}"
+        f"{('  - ' + note) if note else ''}",
+        flush=True,
+    )
     return fig
 
 
@@ -92,6 +105,7 @@ def median(xs: list[float]) -> float:
 
 
 # --- the three ways to load -------------------------------------------------------------------
+
 
 def floor_load(path: Path) -> None:
     """Only libyaml's C parser and PyYAML's constructor: nothing checked, nothing framed."""
@@ -147,8 +161,13 @@ def bench_loading(size: int, path: Path, repeats: int, quick: bool) -> None:
 
     print(f"\n{size:,} observations in {sum(1 for _ in path.rglob('*.yaml'))} files", flush=True)
     report = validate_dataset(path)
-    record(f"{size // 1000}k: generated data, errors", len(report.errors), "errors", "0",
-           not report.errors)
+    record(
+        f"{size // 1000}k: generated data, errors",
+        len(report.errors),
+        "errors",
+        "0",
+        not report.errors,
+    )
     cold, floor, naive = [], [], []
     work = Path(tempfile.mkdtemp(prefix="indicators-bench-"))
     run_naive = not (quick and size > 10_000)
@@ -166,10 +185,12 @@ def bench_loading(size: int, path: Path, repeats: int, quick: bool) -> None:
     if naive:
         n = median(naive)
         record(f"{k}: naive (safe_load + pydantic per record + DataFrame)", n, "s")
-        record(f"{k}: naive / cold", n / c, "x", ">= 5x" if big else "",
-               n / c >= 5 if big else None)
-    record(f"{k}: cold / floor", c / f, "x", "<= 1.5x" if big else "",
-           c / f <= 1.5 if big else None)
+        record(
+            f"{k}: naive / cold", n / c, "x", ">= 5x" if big else "", n / c >= 5 if big else None
+        )
+    record(
+        f"{k}: cold / floor", c / f, "x", "<= 1.5x" if big else "", c / f <= 1.5 if big else None
+    )
     # Warm: the cache of the last cold run, nothing changed.
     warm_cache = work / f"cold-{repeats - 1}"
     os.environ["INDICATORS_CACHE_DIR"] = str(warm_cache)
@@ -190,8 +211,13 @@ def bench_loading(size: int, path: Path, repeats: int, quick: bool) -> None:
         changed.append(timed(lambda: load_dataset(copy)))
     n_files = sum(1 for _ in copy.rglob("*.yaml"))
     ch = median(changed)
-    record(f"{k}: load_dataset after 1 of {n_files} files changed", ch, "s",
-           "< 1 s" if big else "", ch < 1 if big else None)
+    record(
+        f"{k}: load_dataset after 1 of {n_files} files changed",
+        ch,
+        "s",
+        "< 1 s" if big else "",
+        ch < 1 if big else None,
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -204,38 +230,59 @@ def bench_parsers(path: Path, size: int, repeats: int) -> None:
     times = parsers.measure(sorted(path.rglob("*.yaml")), repeats=repeats)
     record(f"{k}: parse, our strict reader on libyaml (CPU)", times["yamlnodes"], "s")
     if "ryml_strict" not in times:
-        record(f"{k}: parse, rapidyaml with positions (CPU)", float("nan"), "s",
-               note=f"rapidyaml not installed ({parsers.RYML_ERROR})")
+        record(
+            f"{k}: parse, rapidyaml with positions (CPU)",
+            float("nan"),
+            "s",
+            note=f"rapidyaml not installed ({parsers.RYML_ERROR})",
+        )
         return
     record(f"{k}: parse, rapidyaml with positions (CPU)", times["ryml_strict"], "s")
     record(f"{k}: parse, rapidyaml tree only, no values (CPU)", times["ryml_parse"], "s")
     ratio = times["ryml_strict"] / times["yamlnodes"]
-    record(f"{k}: rapidyaml with positions / our reader", ratio, "x",
-           note="adopt rapidyaml only below 1x" + (": kept libyaml" if ratio >= 1 else ""))
+    record(
+        f"{k}: rapidyaml with positions / our reader",
+        ratio,
+        "x",
+        note="adopt rapidyaml only below 1x" + (": kept libyaml" if ratio >= 1 else ""),
+    )
 
 
 def bench_memory(path: Path, size: int) -> None:
-    code = ("import os, resource, sys, tempfile\n"
-            "os.environ['INDICATORS_CACHE_DIR'] = tempfile.mkdtemp()\n"
-            "from indicators import load_dataset\n"
-            "ds = load_dataset(sys.argv[1])\n"
-            # VmHWM is this process's own peak. ru_maxrss is not: Linux carries it over
-            # from the parent across fork and exec, so it reported the benchmark's own
-            # size (the 100k datasets it holds) whenever that was larger.
-            "try:\n"
-            "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
-            "    print(int(status.split()[0]))\n"
-            "except (OSError, IndexError):\n"
-            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                         text=True, check=True, cwd=ROOT)
+    code = (
+        "import os, resource, sys, tempfile\n"
+        "os.environ['INDICATORS_CACHE_DIR'] = tempfile.mkdtemp()\n"
+        "from indicators import load_dataset\n"
+        "ds = load_dataset(sys.argv[1])\n"
+        # VmHWM is this process's own peak. ru_maxrss is not: Linux carries it over
+        # from the parent across fork and exec, so it reported the benchmark's own
+        # size (the 100k datasets it holds) whenever that was larger.
+        "try:\n"
+        "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "    print(int(status.split()[0]))\n"
+        "except (OSError, IndexError):\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     mb = int(out.stdout.strip().splitlines()[-1]) / 1024
     big = size >= 100_000
-    record(f"{size // 1000}k: peak RSS of load_dataset (cold, own process)", mb, "MB",
-           "< 400 MB" if big else "", mb < 400 if big else None)
+    record(
+        f"{size // 1000}k: peak RSS of load_dataset (cold, own process)",
+        mb,
+        "MB",
+        "< 400 MB" if big else "",
+        mb < 400 if big else None,
+    )
 
 
 # --- the dashboard --------------------------------------------------------------------------
+
 
 def _payloads(at: object) -> list[tuple[str, int]]:
     out = []
@@ -276,17 +323,26 @@ def bench_apptest(label: str, data: Path | None, reruns: int, with_budget: bool)
         # A page that takes many seconds gets fewer reruns (the median is still clear).
         times = [timed(at.run) for _ in range(reruns if first < 5 else 2)]
         extra = (median(times) - base) * 1000
-        record(f"{label}: warm rerun of {name} above an empty page", extra, "ms",
-               "< 100 ms" if with_budget else "", extra < 100 if with_budget else None)
+        record(
+            f"{label}: warm rerun of {name} above an empty page",
+            extra,
+            "ms",
+            "< 100 ms" if with_budget else "",
+            extra < 100 if with_budget else None,
+        )
         sizes = _payloads(at)
         if sizes:
             biggest_map = max((s for k, s in sizes if k == "map"), default=0) / 1024
             total = sum(s for _, s in sizes) / 1024
-            record(f"{label}: {name} chart payload", total, "KB", "1 MB per page",
-                   total <= 1024)
+            record(f"{label}: {name} chart payload", total, "KB", "1 MB per page", total <= 1024)
             if biggest_map:
-                record(f"{label}: {name} map figure payload", biggest_map, "KB",
-                       "300 KB per map", biggest_map <= 300)
+                record(
+                    f"{label}: {name} map figure payload",
+                    biggest_map,
+                    "KB",
+                    "300 KB per map",
+                    biggest_map <= 300,
+                )
 
 
 def bench_browser(data: Path | None, repeats: int) -> None:
@@ -303,8 +359,7 @@ def bench_browser(data: Path | None, repeats: int) -> None:
     proc, url = start_server(data, quiet=True)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                        args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 _drawn(page, url + "/", 3)  # warm the server's caches and the browser
@@ -314,8 +369,13 @@ def bench_browser(data: Path | None, repeats: int) -> None:
                         page.goto("about:blank")
                         times.append(_drawn(page, f"{url}/{path}", charts))
                     t = median(times)
-                    record(f"browser: {name}, navigation to all {charts} chart(s) drawn", t, "s",
-                           "< 2 s", t < 2)
+                    record(
+                        f"browser: {name}, navigation to all {charts} chart(s) drawn",
+                        t,
+                        "s",
+                        "< 2 s",
+                        t < 2,
+                    )
             finally:
                 browser.close()
     finally:
@@ -329,10 +389,12 @@ def _drawn(page: object, url: str, charts: int) -> float:
     if charts:
         page.wait_for_function(  # type: ignore[attr-defined]
             f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-            timeout=60_000)
+            timeout=60_000,
+        )
     else:
         page.wait_for_selector(  # type: ignore[attr-defined]
-            "[data-testid=stDataFrame]", timeout=60_000)
+            "[data-testid=stDataFrame]", timeout=60_000
+        )
     return time.perf_counter() - start
 
 
@@ -355,12 +417,16 @@ def bench_export(repeats: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmarks with their budgets.")
-    parser.add_argument("--sizes", default="1000,10000,100000",
-                        help="observation counts, comma-separated")
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="observation counts, comma-separated"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--files", type=int, default=500, help="YAML files per dataset")
-    parser.add_argument("--quick", action="store_true",
-                        help="one run each; no browser, image export or AppTest at size")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one run each; no browser, image export or AppTest at size",
+    )
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write")
     parser.add_argument("--keep", default=None, help="keep the generated data in this folder")
     args = parser.parse_args(argv)
@@ -395,9 +461,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\nimage export (kaleido, bundled data)", flush=True)
         bench_export(repeats)
     print_table()
-    out = {"sizes": sizes, "repeats": repeats, "quick": args.quick,
-           "seconds": round(time.time() - started, 1), "python": sys.version.split()[0],
-           "figures": [asdict(f) for f in FIGURES]}
+    out = {
+        "sizes": sizes,
+        "repeats": repeats,
+        "quick": args.quick,
+        "seconds": round(time.time() - started, 1),
+        "python": sys.version.split()[0],
+        "figures": [asdict(f) for f in FIGURES],
+    }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, indent=2), encoding="utf-8")
     print(f"\nwrote {args.json}")

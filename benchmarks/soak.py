@@ -21,9 +21,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["app_pages/overview.py", "app_pages/trade.py", "app_pages/investment.py",
-         "app_pages/map.py", "app_pages/timeline.py", "app_pages/data_table.py",
-         "app_pages/sources.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/trade.py",
+    "app_pages/investment.py",
+    "app_pages/map.py",
+    "app_pages/timeline.py",
+    "app_pages/data_table.py",
+    "app_pages/sources.py",
+]
 MAX_RERUNS = 20_000
 
 

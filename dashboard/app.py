@@ -15,20 +15,30 @@ from dashboard import loading, state, ui
 # Centred, the width Streamlit draws before the script's first message: a wide layout
 # arriving a second later moved the whole page sideways (a layout shift of 0.06–0.1 on every
 # load). One reading width also keeps charts, legends and tables alike on every screen.
-st.set_page_config(page_title="Bilateral economic indicators", page_icon="🌏", layout="centered",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(
+    page_title="Bilateral economic indicators",
+    page_icon="🌏",
+    layout="centered",
+    initial_sidebar_state="collapsed",
+)
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/trade.py", title="Trade", icon=":material/swap_horiz:", url_path="trade"),
-    st.Page("app_pages/investment.py", title="Investment", icon=":material/account_balance:",
-            url_path="investment"),
+    st.Page(
+        "app_pages/investment.py",
+        title="Investment",
+        icon=":material/account_balance:",
+        url_path="investment",
+    ),
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:",
-            url_path="timeline"),
+    st.Page(
+        "app_pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"
+    ),
     st.Page("app_pages/data_table.py", title="Data", icon=":material/table:", url_path="data"),
-    st.Page("app_pages/sources.py", title="Sources", icon=":material/menu_book:",
-            url_path="sources"),
+    st.Page(
+        "app_pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"
+    ),
 ]
 
 # At the top, not in a sidebar: a sidebar that arrives after the page has drawn pushed the
@@ -40,8 +50,13 @@ refs = loading.datasets()
 ref = loading.chosen(refs, state.shared().get("dataset"))
 if len(refs) > 1:
     titles = {r.id: r.title for r in refs}
-    picked = st.selectbox("Dataset", list(titles), index=list(titles).index(ref.id),
-                          format_func=titles.get, key="dataset-choice")
+    picked = st.selectbox(
+        "Dataset",
+        list(titles),
+        index=list(titles).index(ref.id),
+        format_func=titles.get,
+        key="dataset-choice",
+    )
     ref = loading.chosen(refs, picked)
     state.publish(dataset=ref.id)
 dataset = loading.dataset(ref)
@@ -51,6 +66,8 @@ with loading.shared_with_page(dataset):
     page.run()
 st.divider()
 licence = f"Data: {ui.md(rel.licence)}." if rel.licence else "The data's licence is not stated."
-st.caption(f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
-           f"{len(dataset.projects)} projects · {len(dataset.events)} events. Every figure as its "
-           f"source states it, qualifier included. {licence}")
+st.caption(
+    f"{len(dataset.sources)} sources · {len(dataset.observations)} datapoints · "
+    f"{len(dataset.projects)} projects · {len(dataset.events)} events. Every figure as its "
+    f"source states it, qualifier included. {licence}"
+)

@@ -82,8 +82,7 @@ LARGE = {"data_rows"}
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _compute_large(_ds: Dataset, fingerprint: str, name: str, args: tuple,
-                   kwargs: tuple) -> Any:
+def _compute_large(_ds: Dataset, fingerprint: str, name: str, args: tuple, kwargs: tuple) -> Any:
     return FUNCTIONS[name](_ds, *args, **dict(kwargs))
 
 

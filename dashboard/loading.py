@@ -72,8 +72,9 @@ def _stat_walk(root: str) -> list[tuple[str, int, int, int, int]]:
                     stack.append(entry.path)
                 elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
                     st_ = entry.stat()
-                    out.append((entry.path, st_.st_size, st_.st_mtime_ns, st_.st_ctime_ns,
-                                st_.st_ino))
+                    out.append(
+                        (entry.path, st_.st_size, st_.st_mtime_ns, st_.st_ctime_ns, st_.st_ino)
+                    )
             except OSError:
                 continue  # deleted between listing and stat: the next rerun sees it gone
     out.sort()
@@ -113,8 +114,16 @@ def dataset(ref: DatasetRef | None = None) -> Dataset:
     try:
         return _load(str(path), signature_key(signature(path)))
     except Exception as exc:  # the app must stay up even if loading itself breaks
-        report = Report([Problem("load-failed", f"the data could not be loaded: {exc}",
-                                 str(path), hint="check the data files; see the validator")])
+        report = Report(
+            [
+                Problem(
+                    "load-failed",
+                    f"the data could not be loaded: {exc}",
+                    str(path),
+                    hint="check the data files; see the validator",
+                )
+            ]
+        )
         from indicators.frames_build import build_frames
 
         return build_frames({}, report)

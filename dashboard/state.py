@@ -18,8 +18,22 @@ MAX_PARAM = 200  # longer values are not filters anyone typed
 
 # Every control that changes what a page shows has a parameter, so a link restores it.
 LISTS = ("partners", "inds", "kinds", "dinds", "dsources")
-TEXTS = ("indicator", "measure", "period", "dataset", "view", "whose", "style", "colour",
-         "select", "project", "series", "q", "sq", "source")
+TEXTS = (
+    "indicator",
+    "measure",
+    "period",
+    "dataset",
+    "view",
+    "whose",
+    "style",
+    "colour",
+    "select",
+    "project",
+    "series",
+    "q",
+    "sq",
+    "source",
+)
 INTS = ("from", "to", "year")
 FLAGS = ("share", "events", "pledges", "projects", "top", "targets")
 

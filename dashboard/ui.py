@@ -55,9 +55,13 @@ def plot_config(fig: go.Figure) -> dict[str, Any]:
         "topojsonURL": TOPOJSON_URL,
         "displaylogo": False,
         "modeBarButtons": [MODEBAR["geo" if geo else "cartesian"]],
-        "toImageButtonOptions": {"format": "png", "filename": str(meta.get("chart_id", "chart")),
-                                 "scale": 2, "width": export.DEFAULT_WIDTH,
-                                 "height": export.export_height(fig)},
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": str(meta.get("chart_id", "chart")),
+            "scale": 2,
+            "width": export.DEFAULT_WIDTH,
+            "height": export.export_height(fig),
+        },
     }
 
 
@@ -113,9 +117,16 @@ def chart_box(key: str) -> str:
     return "chart-" + hashlib.blake2b(key.encode(), digest_size=5).hexdigest()
 
 
-def chart(fig: go.Figure, *, key: str, data: ChartData = None,
-          on_select: str = "ignore", selection_mode: Any = ("points",),
-          empty: str | None = None, table: ChartData = None) -> Any:
+def chart(
+    fig: go.Figure,
+    *,
+    key: str,
+    data: ChartData = None,
+    on_select: str = "ignore",
+    selection_mode: Any = ("points",),
+    empty: str | None = None,
+    table: ChartData = None,
+) -> Any:
     """Draw a figure in its own colours, named and described for screen readers, its height
     reserved before it draws, with a "Data" view of exactly what is drawn (``table``, a
     readable frame, or a function giving it) and a download control (PNG, SVG, PDF and the
@@ -125,8 +136,13 @@ def chart(fig: go.Figure, *, key: str, data: ChartData = None,
     meta = fig.layout.meta or {}
     if charts.points_drawn(spec.get("data", [])) == 0:
         title = meta.get("title", "This chart")
-        st.info(md(empty or f"{title}: no datapoint to draw yet. Widen the filters, or add "
-                           "datapoints to the dataset (see data/README.md)."))
+        st.info(
+            md(
+                empty
+                or f"{title}: no datapoint to draw yet. Widen the filters, or add "
+                "datapoints to the dataset (see data/README.md)."
+            )
+        )
         return None
     box = chart_box(key)
     height = int(fig.layout.height or 450)
@@ -135,9 +151,15 @@ def chart(fig: go.Figure, *, key: str, data: ChartData = None,
     with st.container(key=box):
         with st.container(key=f"{box}-desc"):
             st.caption(md(f"Chart: {description(fig)}"))
-        event = st.plotly_chart(_Serialised(spec), theme=None, key=key,
-                                on_select=on_select, selection_mode=selection_mode,
-                                config=plot_config(fig), width="stretch")
+        event = st.plotly_chart(
+            _Serialised(spec),
+            theme=None,
+            key=key,
+            on_select=on_select,
+            selection_mode=selection_mode,
+            config=plot_config(fig),
+            width="stretch",
+        )
         notes = [n for n in meta.get("notes", []) if n != MIRROR_NOTE]
         if notes:
             st.caption(md(" ".join(n if n.endswith(".") else f"{n}." for n in notes)))
@@ -147,8 +169,7 @@ def chart(fig: go.Figure, *, key: str, data: ChartData = None,
     if table is not None:
         with below[1], st.expander("Data", icon=":material/table:"):
             frame = table() if callable(table) else table
-            st.dataframe(frame, hide_index=True, width="stretch",
-                         column_config=link_columns(frame))
+            st.dataframe(frame, hide_index=True, width="stretch", column_config=link_columns(frame))
     return event
 
 
@@ -160,6 +181,7 @@ def link_columns(frame: pd.DataFrame) -> dict[str, Any]:
 def _image(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
     def make() -> bytes:
         return export.render(fig, fmt)
+
     return make
 
 
@@ -172,29 +194,47 @@ def download_menu(fig: go.Figure, *, key: str, data: ChartData) -> None:
         if available and failure:  # a browser that crashed or hung: said once, plainly
             st.warning(failure)
         if available:
-            st.caption("Images carry the title, the sources of the datapoints shown, the "
-                       "notes on qualifiers and the data licence.")
+            st.caption(
+                "Images carry the title, the sources of the datapoints shown, the "
+                "notes on qualifiers and the data licence."
+            )
         else:
-            st.warning("PNG, SVG and PDF export is not available on this server: Chromium is "
-                       "not installed (`apt-get install chromium`). The camera button on the "
-                       "chart still saves a PNG from your browser.")
+            st.warning(
+                "PNG, SVG and PDF export is not available on this server: Chromium is "
+                "not installed (`apt-get install chromium`). The camera button on the "
+                "chart still saves a PNG from your browser."
+            )
         cols = st.columns(4)
         for col, fmt in zip(cols, export.FORMATS, strict=False):
             col.download_button(
-                fmt.upper(), data=_image(fig, fmt) if available else b"",
-                file_name=f"{stem}.{fmt}", mime=export.MIME[fmt], on_click="ignore",
-                key=f"{key}-dl-{fmt}", disabled=not available, width="stretch")
+                fmt.upper(),
+                data=_image(fig, fmt) if available else b"",
+                file_name=f"{stem}.{fmt}",
+                mime=export.MIME[fmt],
+                on_click="ignore",
+                key=f"{key}-dl-{fmt}",
+                disabled=not available,
+                width="stretch",
+            )
         # Deferred like the images: a page's rerun must not serialise its data each time.
         csv = _csv(data) if data is not None else b""
-        cols[3].download_button("CSV", data=csv, file_name=f"{stem}.csv", mime="text/csv",
-                                on_click="ignore", key=f"{key}-dl-csv",
-                                disabled=data is None, width="stretch")
+        cols[3].download_button(
+            "CSV",
+            data=csv,
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key=f"{key}-dl-csv",
+            disabled=data is None,
+            width="stretch",
+        )
 
 
 def _csv(data: pd.DataFrame | Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
     def make() -> bytes:
         frame = data() if callable(data) else data
         return frame.to_csv(index=False).encode("utf-8")
+
     return make
 
 
@@ -235,10 +275,14 @@ def problems_banner(ds: Dataset) -> None:
     if report.valid:
         return
     errors = report.errors
-    with st.expander(f"⚠️ {len(errors)} problem(s) in the data files: the affected records are "
-                     "left out, everything valid is shown", expanded=False):
-        lines = [f"{p.file}:{p.line}: {p.message}" for p in report.sorted()
-                 if p.severity == "error"][:200]
+    with st.expander(
+        f"⚠️ {len(errors)} problem(s) in the data files: the affected records are "
+        "left out, everything valid is shown",
+        expanded=False,
+    ):
+        lines = [
+            f"{p.file}:{p.line}: {p.message}" for p in report.sorted() if p.severity == "error"
+        ][:200]
         st.code("\n".join(lines), language=None)
         st.caption("Run `indicators validate data` for the full report with hints.")
 
@@ -265,20 +309,34 @@ def caption_label(container: Any, label: str) -> None:
     container.caption(md(label))
 
 
-def choose(container: Any, label: str, options: list[Any], wanted: Any, default: Any, *,
-           key: str, format_func: Callable[[Any], str] = str) -> Any:
+def choose(
+    container: Any,
+    label: str,
+    options: list[Any],
+    wanted: Any,
+    default: Any,
+    *,
+    key: str,
+    format_func: Callable[[Any], str] = str,
+) -> Any:
     """One choice among ``options``: the URL's (``wanted``) where it is one of them, else
     ``default``; labelled by a caption (see :func:`caption_label`)."""
     from dashboard.state import pick_one
 
     caption_label(container, label)
-    return container.selectbox(label, options,
-                               index=options.index(pick_one(wanted, options, default)),
-                               format_func=format_func, key=key, label_visibility="collapsed")
+    return container.selectbox(
+        label,
+        options,
+        index=options.index(pick_one(wanted, options, default)),
+        format_func=format_func,
+        key=key,
+        label_visibility="collapsed",
+    )
 
 
-def partner_picker(container: Any, ds: Dataset, shared: dict[str, Any], key: str,
-                   view: str | None = None) -> list[str]:
+def partner_picker(
+    container: Any, ds: Dataset, shared: dict[str, Any], key: str, view: str | None = None
+) -> list[str]:
     """The partners filter shared by the pages (and the URL): the dataset's group and
     declared partners first, then every other counterpart the data holds."""
     from dashboard import cached
@@ -292,17 +350,39 @@ def partner_picker(container: Any, ds: Dataset, shared: dict[str, Any], key: str
         wanted = None  # partners chosen for another reporter: start from this one's
     caption_label(container, "Partners")
     return container.multiselect(
-        "Partners", options, default=pick_list(wanted, options, default),
-        format_func=lambda p: labels.get(p, p), key=key, label_visibility="collapsed")
+        "Partners",
+        options,
+        default=pick_list(wanted, options, default),
+        format_func=lambda p: labels.get(p, p),
+        key=key,
+        label_visibility="collapsed",
+    )
 
 
 def chart_frame(points: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     """The CSV behind a chart: the datapoints drawn, with their citations."""
     if points.empty:
         return points
-    keep = [c for c in ("indicator", "reporter", "partner", "period", "value", "unit",
-                        "value_as_stated", "unit_as_stated", "qualifier", "basis", "source",
-                        "locator", "note", "project") if c in points]
+    keep = [
+        c
+        for c in (
+            "indicator",
+            "reporter",
+            "partner",
+            "period",
+            "value",
+            "unit",
+            "value_as_stated",
+            "unit_as_stated",
+            "qualifier",
+            "basis",
+            "source",
+            "locator",
+            "note",
+            "project",
+        )
+        if c in points
+    ]
     out = points[keep].copy()
     urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
     titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
@@ -316,18 +396,26 @@ def guard(render: Callable[[], None]) -> None:
     try:
         render()
     except Exception as exc:  # the user sees what happened, not the stack
-        st.error(f"This view could not be drawn ({type(exc).__name__}). The rest of the "
-                 "dashboard is unaffected; please report this with the page's URL.")
+        st.error(
+            f"This view could not be drawn ({type(exc).__name__}). The rest of the "
+            "dashboard is unaffected; please report this with the page's URL."
+        )
 
 
-def years_slider(container: Any, bounds: tuple[int, int], shared: dict[str, Any],
-                 key: str) -> tuple[int, int]:
+def years_slider(
+    container: Any, bounds: tuple[int, int], shared: dict[str, Any], key: str
+) -> tuple[int, int]:
     """The year range shared by the pages (and the URL); no slider when there is one year."""
     from dashboard.state import pick_range
 
     if bounds[0] >= bounds[1]:
         return bounds
     caption_label(container, "Years")
-    return container.slider("Years", bounds[0], bounds[1],
-                            pick_range(shared.get("from"), shared.get("to"), bounds), key=key,
-                            label_visibility="collapsed")
+    return container.slider(
+        "Years",
+        bounds[0],
+        bounds[1],
+        pick_range(shared.get("from"), shared.get("to"), bounds),
+        key=key,
+        label_visibility="collapsed",
+    )

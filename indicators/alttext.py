@@ -21,8 +21,12 @@ def _latin1(text: str) -> bytes:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png(blob: bytes, title: str, description: str) -> bytes:
@@ -30,8 +34,9 @@ def png(blob: bytes, title: str, description: str) -> bytes:
     if not blob.startswith(_PNG_SIGNATURE):
         return blob
     ihdr_end = 8 + 8 + struct.unpack(">I", blob[8:12])[0] + 4
-    text = (_chunk(b"tEXt", b"Title\x00" + _latin1(title)[:2000])
-            + _chunk(b"tEXt", b"Description\x00" + _latin1(description)[:4000]))
+    text = _chunk(b"tEXt", b"Title\x00" + _latin1(title)[:2000]) + _chunk(
+        b"tEXt", b"Description\x00" + _latin1(description)[:4000]
+    )
     return blob[:ihdr_end] + text + blob[ihdr_end:]
 
 
@@ -43,9 +48,11 @@ def svg(blob: bytes, title: str, description: str) -> bytes:
     opening = match.group(0)
     if b" role=" not in opening:
         opening = opening[:-1] + b' role="img" aria-labelledby="chart-title chart-desc">'
-    inner = (f'<title id="chart-title">{html.escape(title)}</title>'
-             f'<desc id="chart-desc">{html.escape(description)}</desc>').encode()
-    return blob[:match.start()] + opening + inner + blob[match.end():]
+    inner = (
+        f'<title id="chart-title">{html.escape(title)}</title>'
+        f'<desc id="chart-desc">{html.escape(description)}</desc>'
+    ).encode()
+    return blob[: match.start()] + opening + inner + blob[match.end() :]
 
 
 def png_text(blob: bytes) -> dict[str, str]:
@@ -53,9 +60,9 @@ def png_text(blob: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     pos = 8
     while pos + 8 <= len(blob):
-        length = struct.unpack(">I", blob[pos:pos + 4])[0]
-        kind = blob[pos + 4:pos + 8]
-        data = blob[pos + 8:pos + 8 + length]
+        length = struct.unpack(">I", blob[pos : pos + 4])[0]
+        kind = blob[pos + 4 : pos + 8]
+        data = blob[pos + 8 : pos + 8 + length]
         if kind == b"tEXt" and b"\x00" in data:
             key, value = data.split(b"\x00", 1)
             out[key.decode("latin-1")] = value.decode("latin-1")

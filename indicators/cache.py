@@ -15,9 +15,22 @@ from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 # Any change to how files are read or checked changes the key of every entry.
-_CODE_FILES = ("yamlnodes.py", "model.py", "periods.py", "compile.py", "loader.py",
-               "checks.py", "cache.py", "dataset.py", "frames_build.py", "obsblock.py",
-               "obschecks.py", "problems.py", "relationship.py", "geo.py")
+_CODE_FILES = (
+    "yamlnodes.py",
+    "model.py",
+    "periods.py",
+    "compile.py",
+    "loader.py",
+    "checks.py",
+    "cache.py",
+    "dataset.py",
+    "frames_build.py",
+    "obsblock.py",
+    "obschecks.py",
+    "problems.py",
+    "relationship.py",
+    "geo.py",
+)
 _MAGIC = b"INDICATORS-CACHE-1\n"
 
 
@@ -63,7 +76,7 @@ def read(kind: str, digest: str) -> Any | None:
     if not blob.startswith(_MAGIC):
         return None
     view = memoryview(blob)  # slices of a view share the bytes: no copy of a large entry
-    checksum, body = view[len(_MAGIC):len(_MAGIC) + 32], view[len(_MAGIC) + 32:]
+    checksum, body = view[len(_MAGIC) : len(_MAGIC) + 32], view[len(_MAGIC) + 32 :]
     if hashlib.sha256(body).digest() != checksum:
         return None  # truncated or corrupted: rebuild
     try:

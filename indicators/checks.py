@@ -29,8 +29,7 @@ class Located:
     def data(self) -> dict[str, Any]:
         return self.record.data
 
-    def at(self, path: str, code: str, message: str, hint: str,
-           severity: str = "error") -> Problem:
+    def at(self, path: str, code: str, message: str, hint: str, severity: str = "error") -> Problem:
         line, col = self.record.pos.get(path, (self.record.line, 1))
         if severity == "error":
             self.bad = True  # an erroneous record is reported and kept out of the frames
@@ -61,19 +60,28 @@ def unique_ids(records: dict[str, list[Located]], problems: list[Problem]) -> di
             ident = loc.data["id"]
             if ident in seen:
                 first = seen[ident]
-                problems.append(loc.at(
-                    "id", "duplicate-id",
-                    f"{section[:-1]} id {ident!r} is already defined at "
-                    f"{first.file}:{first.record.line}",
-                    "ids must be unique across all files: rename one or merge the two"))
+                problems.append(
+                    loc.at(
+                        "id",
+                        "duplicate-id",
+                        f"{section[:-1]} id {ident!r} is already defined at "
+                        f"{first.file}:{first.record.line}",
+                        "ids must be unique across all files: rename one or merge the two",
+                    )
+                )
                 continue
             f = _fold(ident)
             if f in folded and folded[f] != ident:
-                problems.append(loc.at(
-                    "id", "similar-id",
-                    f"{section[:-1]} id {ident!r} differs from {folded[f]!r} only by case or "
-                    "look-alike characters",
-                    "use one spelling: readers cannot tell these apart", "warning"))
+                problems.append(
+                    loc.at(
+                        "id",
+                        "similar-id",
+                        f"{section[:-1]} id {ident!r} differs from {folded[f]!r} only by case or "
+                        "look-alike characters",
+                        "use one spelling: readers cannot tell these apart",
+                        "warning",
+                    )
+                )
             folded.setdefault(f, ident)
             seen[ident] = loc
             kept.append(loc)
@@ -82,8 +90,9 @@ def unique_ids(records: dict[str, list[Located]], problems: list[Problem]) -> di
     return index
 
 
-def check_references(records: dict[str, list[Located]], index: dict[str, dict],
-                     problems: list[Problem], today: date) -> None:
+def check_references(
+    records: dict[str, list[Located]], index: dict[str, dict], problems: list[Problem], today: date
+) -> None:
     sources, entities = index["sources"], index["entities"]
     projects = index["projects"]
     units = index["units"]
@@ -91,16 +100,29 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
     def ref(loc: Located, path: str, value: Any, table: dict, what: str, where: str) -> bool:
         if value is None or value in table:
             return True
-        problems.append(loc.at(path, "unknown-reference", f"unknown {what} {value!r}",
-                               f"register it in {where} first, or fix the spelling"))
+        problems.append(
+            loc.at(
+                path,
+                "unknown-reference",
+                f"unknown {what} {value!r}",
+                f"register it in {where} first, or fix the spelling",
+            )
+        )
         return False
 
     for loc in records.get("indicators", []):
         for path, u in [("unit", loc.data["unit"])] + [
-                (f"also_accepts.{i}", u) for i, u in enumerate(loc.data["also_accepts"])]:
+            (f"also_accepts.{i}", u) for i, u in enumerate(loc.data["also_accepts"])
+        ]:
             if not any(uu.data["base"] == u for uu in units.values()):
-                problems.append(loc.at(path, "unknown-reference", f"no unit has base {u!r}",
-                                       "add the unit to data/catalog/units.yaml"))
+                problems.append(
+                    loc.at(
+                        path,
+                        "unknown-reference",
+                        f"no unit has base {u!r}",
+                        "add the unit to data/catalog/units.yaml",
+                    )
+                )
     for loc in records.get("entities", []):
         for i, m in enumerate(loc.data["members"]):
             ref(loc, f"members.{i}", m, entities, "entity", "data/catalog/entities.yaml")
@@ -113,30 +135,41 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
             ref(loc, f"status.{i}.source", s["source"], sources, "source", "data/sources/")
             as_of = as_date(s["as_of"])
             if as_of is not None and as_of > today:
-                problems.append(loc.at(
-                    f"status.{i}.as_of", "future-date",
-                    f"status confirmed on {s['as_of']}, which is in the future",
-                    "as_of is the date the source confirmed the status"))
+                problems.append(
+                    loc.at(
+                        f"status.{i}.as_of",
+                        "future-date",
+                        f"status confirmed on {s['as_of']}, which is in the future",
+                        "as_of is the date the source confirmed the status",
+                    )
+                )
         for i, m in enumerate(d["milestones"]):
             ref(loc, f"milestones.{i}.source", m["source"], sources, "source", "data/sources/")
         route = d["route"]
-        points = [(f"route.waypoints.{i}", w) for i, w in enumerate(route["waypoints"])
-                  ] if route else []
+        points = (
+            [(f"route.waypoints.{i}", w) for i, w in enumerate(route["waypoints"])] if route else []
+        )
         if d["location"]:
             points.append(("location", d["location"]))
         box = _sanity_box(d["countries"])
         for path, w in points:
             # A point far outside the countries the project names usually means that
             # latitude and longitude were swapped (Kashgar's 39.47, 75.99 typed round).
-            if box is not None and not (box[1] <= w["lat"] <= box[3]
-                                        and box[0] <= w["lon"] <= box[2]):
-                problems.append(loc.at(
-                    f"{path}.lat", "suspicious-coordinates",
-                    f"{'waypoint' if path != 'location' else 'location'} {w['name']!r} at "
-                    f"lat {w['lat']}, lon {w['lon']} lies far outside the countries the "
-                    f"project names ({', '.join(d['countries'])})",
-                    "check that latitude and longitude are not swapped, and that the "
-                    "project's countries are all listed", "warning"))
+            if box is not None and not (
+                box[1] <= w["lat"] <= box[3] and box[0] <= w["lon"] <= box[2]
+            ):
+                problems.append(
+                    loc.at(
+                        f"{path}.lat",
+                        "suspicious-coordinates",
+                        f"{'waypoint' if path != 'location' else 'location'} {w['name']!r} at "
+                        f"lat {w['lat']}, lon {w['lon']} lies far outside the countries the "
+                        f"project names ({', '.join(d['countries'])})",
+                        "check that latitude and longitude are not swapped, and that the "
+                        "project's countries are all listed",
+                        "warning",
+                    )
+                )
     for loc in records.get("events", []):
         d = loc.data
         for i, c in enumerate(d["countries"]):
@@ -144,8 +177,14 @@ def check_references(records: dict[str, list[Located]], index: dict[str, dict],
         for i, c in enumerate(d["sources"]):
             ref(loc, f"sources.{i}.source", c["source"], sources, "source", "data/sources/")
         if d["end_date"] and as_date(d["end_date"]) < as_date(d["date"]):  # type: ignore[operator]
-            problems.append(loc.at("end_date", "bad-date", "the event ends before it starts",
-                                   "check date and end_date"))
+            problems.append(
+                loc.at(
+                    "end_date",
+                    "bad-date",
+                    "the event ends before it starts",
+                    "check date and end_date",
+                )
+            )
     for loc in records.get("excluded", []):
         ref(loc, "source", loc.data["source"], sources, "source", "data/sources/")
 
@@ -161,12 +200,17 @@ def _sanity_box(countries: list[str]) -> tuple[float, float, float, float] | Non
     known = [extents()[c] for c in countries if c in extents()]
     if not known:
         return None
-    return (min(b[0] for b in known) - SANITY_PAD, min(b[1] for b in known) - SANITY_PAD,
-            max(b[2] for b in known) + SANITY_PAD, max(b[3] for b in known) + SANITY_PAD)
+    return (
+        min(b[0] for b in known) - SANITY_PAD,
+        min(b[1] for b in known) - SANITY_PAD,
+        max(b[2] for b in known) + SANITY_PAD,
+        max(b[3] for b in known) + SANITY_PAD,
+    )
 
 
-def check_unused_sources(records: dict[str, list[Located]], problems: list[Problem],
-                         used_by_observations: set[str]) -> None:
+def check_unused_sources(
+    records: dict[str, list[Located]], problems: list[Problem], used_by_observations: set[str]
+) -> None:
     used = set(used_by_observations)
     for loc in records.get("excluded", []):
         used.add(loc.data["source"])
@@ -177,17 +221,25 @@ def check_unused_sources(records: dict[str, list[Located]], problems: list[Probl
         used.update(c["source"] for c in loc.data["sources"])
     for loc in records.get("sources", []):
         if loc.data["id"] not in used:
-            problems.append(loc.at("id", "unused-source",
-                                   f"source {loc.data['id']!r} supports no datapoint",
-                                   "cite it from a datapoint, or list its figures in excluded",
-                                   "warning"))
+            problems.append(
+                loc.at(
+                    "id",
+                    "unused-source",
+                    f"source {loc.data['id']!r} supports no datapoint",
+                    "cite it from a datapoint, or list its figures in excluded",
+                    "warning",
+                )
+            )
 
 
 _FIG = re.compile(r"fig\s*(\d+)")
 
 
-def check_figure_coverage(records: dict[str, list[Located]], problems: list[Problem],
-                          cited_by_observations: dict[str, set[int]]) -> None:
+def check_figure_coverage(
+    records: dict[str, list[Located]],
+    problems: list[Problem],
+    cited_by_observations: dict[str, set[int]],
+) -> None:
     """A source that declares how many figures its report lists must have each one either
     curated (cited by a locator `fig N`) or excluded with a reason."""
     cited: dict[str, set[int]] = defaultdict(set)
@@ -214,14 +266,24 @@ def check_figure_coverage(records: dict[str, list[Located]], problems: list[Prob
         missing = [i for i in range(1, n + 1) if i not in have]
         extra = sorted(i for i in have if i > n)
         if missing:
-            problems.append(loc.at(
-                "figures", "uncovered-figure",
-                f"figure(s) {', '.join(map(str, missing))} of {loc.data['id']!r} are neither "
-                "curated nor excluded",
-                "cite each as `locator: fig N`, or list it in `excluded:` with a reason",
-                "warning"))
+            problems.append(
+                loc.at(
+                    "figures",
+                    "uncovered-figure",
+                    f"figure(s) {', '.join(map(str, missing))} of {loc.data['id']!r} are neither "
+                    "curated nor excluded",
+                    "cite each as `locator: fig N`, or list it in `excluded:` with a reason",
+                    "warning",
+                )
+            )
         if extra:
-            problems.append(loc.at(
-                "figures", "bad-locator",
-                f"locator(s) fig {', '.join(map(str, extra))} beyond the {n} figures of "
-                f"{loc.data['id']!r}", "check the figure number", "warning"))
+            problems.append(
+                loc.at(
+                    "figures",
+                    "bad-locator",
+                    f"locator(s) fig {', '.join(map(str, extra))} beyond the {n} figures of "
+                    f"{loc.data['id']!r}",
+                    "check the figure number",
+                    "warning",
+                )
+            )

@@ -18,8 +18,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if several:
             import json
 
-            print(json.dumps({ref.id: json.loads(r.to_json()) for ref, r in reports},
-                             indent=2, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {ref.id: json.loads(r.to_json()) for ref, r in reports},
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(reports[0][1].to_json())
     else:
@@ -36,17 +41,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicators",
-        description="Bilateral economic indicators: check the YAML data and export charts.")
+        description="Bilateral economic indicators: check the YAML data and export charts.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check every data file and report all problems",
-                       description="Check every data file under PATH (each dataset, where "
-                                   "it holds several); exit 0 when valid, 1 when not. One "
-                                   "line per problem: path:line:col: error[code]: message "
-                                   "(hint), then one summary line per dataset.")
+    p = sub.add_parser(
+        "validate",
+        help="check every data file and report all problems",
+        description="Check every data file under PATH (each dataset, where "
+        "it holds several); exit 0 when valid, 1 when not. One "
+        "line per problem: path:line:col: error[code]: message "
+        "(hint), then one summary line per dataset.",
+    )
     p.add_argument("path", nargs="?", default="data", help="data folder or file (default: data)")
-    p.add_argument("--format", choices=("text", "github", "json"), default="text",
-                   help="text (default), GitHub Actions annotations, or JSON")
+    p.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text (default), GitHub Actions annotations, or JSON",
+    )
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.set_defaults(func=_cmd_validate)
 
@@ -70,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a full disk or an unwritable folder: say so, no traceback
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"indicators {args.command}: could not write{where}: {exc.strerror or exc} "
-              "(check that the output folder is a writable folder and the disk has room)",
-              file=sys.stderr)
+        print(
+            f"indicators {args.command}: could not write{where}: {exc.strerror or exc} "
+            "(check that the output folder is a writable folder and the disk has room)",
+            file=sys.stderr,
+        )
         return 1

@@ -53,9 +53,12 @@ class CompiledFile:
 
     def named(self, file: str) -> CompiledFile:
         """This result as the file ``file`` (compiled results are cached by content alone)."""
-        return CompiledFile(file, self.sections,
-                            [dataclasses.replace(p, file=file) for p in self.problems],
-                            self.observations)
+        return CompiledFile(
+            file,
+            self.sections,
+            [dataclasses.replace(p, file=file) for p in self.problems],
+            self.observations,
+        )
 
 
 def _positions(node: Node, prefix: str, out: dict[str, Pos]) -> None:
@@ -78,28 +81,50 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     problems: list[Problem] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-        problems.append(Problem(
-            "bom", "the file starts with a byte-order mark", file, 1, 1,
-            hint="save the file as UTF-8 without BOM", severity="warning"))
+        problems.append(
+            Problem(
+                "bom",
+                "the file starts with a byte-order mark",
+                file,
+                1,
+                1,
+                hint="save the file as UTF-8 without BOM",
+                severity="warning",
+            )
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(Problem(
-            "encoding", f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            file, line, col, hint="re-save the file with UTF-8 encoding"))
+        problems.append(
+            Problem(
+                "encoding",
+                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                file,
+                line,
+                col,
+                hint="re-save the file with UTF-8 encoding",
+            )
+        )
         return None, problems
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        problems.append(Problem("encoding", "the file contains a NUL character", file, line, 1,
-                                hint="this looks like a binary file; data files are UTF-8 text"))
+        problems.append(
+            Problem(
+                "encoding",
+                "the file contains a NUL character",
+                file,
+                line,
+                1,
+                hint="this looks like a binary file; data files are UTF-8 text",
+            )
+        )
         return None, problems
     return text, problems
 
 
-def _pydantic_problem(err: dict[str, Any], section: str | None, root: Node,
-                      file: str) -> Problem:
+def _pydantic_problem(err: dict[str, Any], section: str | None, root: Node, file: str) -> Problem:
     """A pydantic error as a located problem. ``section`` None: the file is one record
     (``dataset.yaml``), not a mapping of sections holding lists."""
     loc = (section, *err["loc"]) if section else tuple(err["loc"])
@@ -113,53 +138,132 @@ def _pydantic_problem(err: dict[str, Any], section: str | None, root: Node,
         allowed = _allowed_fields(model, inner[:-1])
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "allowed fields: " + ", ".join(allowed)
-        return Problem("unknown-field", f"unknown field {name!r}", file, line, col,
-                       fieldpath, hint)
+        return Problem("unknown-field", f"unknown field {name!r}", file, line, col, fieldpath, hint)
     if etype == "missing":
-        return Problem("missing-field", f"required field {str(err['loc'][-1])!r} is missing",
-                       file, line, col, fieldpath, "add it; see data/README.md for the fields")
+        return Problem(
+            "missing-field",
+            f"required field {str(err['loc'][-1])!r} is missing",
+            file,
+            line,
+            col,
+            fieldpath,
+            "add it; see data/README.md for the fields",
+        )
     if etype in ("not-a-number", "not-finite"):
-        return Problem("wrong-type", err["msg"], file, line, col, fieldpath,
-                       "write the number as the source gives it, e.g. `value: 94.8` with "
-                       "`unit: USD bn`; no currency signs, separators or %")
+        return Problem(
+            "wrong-type",
+            err["msg"],
+            file,
+            line,
+            col,
+            fieldpath,
+            "write the number as the source gives it, e.g. `value: 94.8` with "
+            "`unit: USD bn`; no currency signs, separators or %",
+        )
     if etype == "yaml11-bool":
-        return Problem("yaml11", err["msg"], file, line, col, fieldpath,
-                       "YAML reads yes/no/on/off/true/false as booleans: put the text in quotes")
+        return Problem(
+            "yaml11",
+            err["msg"],
+            file,
+            line,
+            col,
+            fieldpath,
+            "YAML reads yes/no/on/off/true/false as booleans: put the text in quotes",
+        )
     if etype in ("bad-period", "bad-date"):
-        return Problem("bad-date", err["msg"], file, line, col, fieldpath,
-                       "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1, YYYY-H1, A/B or ..DATE; "
-                       "the date must exist")
+        return Problem(
+            "bad-date",
+            err["msg"],
+            file,
+            line,
+            col,
+            fieldpath,
+            "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1, YYYY-H1, A/B or ..DATE; the date must exist",
+        )
     if etype == "bad-url":
-        return Problem("bad-url", err["msg"], file, line, col, fieldpath,
-                       "give the page's http(s) address")
+        return Problem(
+            "bad-url", err["msg"], file, line, col, fieldpath, "give the page's http(s) address"
+        )
     if etype in ("bool_type", "bool_parsing"):
-        return Problem("wrong-type", f"{err['msg']}, got {_short(err.get('input'))}",
-                       file, line, col, fieldpath, "write true or false")
+        return Problem(
+            "wrong-type",
+            f"{err['msg']}, got {_short(err.get('input'))}",
+            file,
+            line,
+            col,
+            fieldpath,
+            "write true or false",
+        )
     if etype == "literal_error":
-        return Problem("bad-value", f"{err['msg']}, got {_short(err.get('input'))}",
-                       file, line, col, fieldpath, "use one of the listed values")
+        return Problem(
+            "bad-value",
+            f"{err['msg']}, got {_short(err.get('input'))}",
+            file,
+            line,
+            col,
+            fieldpath,
+            "use one of the listed values",
+        )
     if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return Problem("out-of-range", f"{err['msg']}, got {_short(err.get('input'))}",
-                       file, line, col, fieldpath,
-                       "latitude is -90..90 and longitude -180..180; check they are not swapped"
-                       if fieldpath.endswith(("lat", "lon")) else "check the value")
+        return Problem(
+            "out-of-range",
+            f"{err['msg']}, got {_short(err.get('input'))}",
+            file,
+            line,
+            col,
+            fieldpath,
+            "latitude is -90..90 and longitude -180..180; check they are not swapped"
+            if fieldpath.endswith(("lat", "lon"))
+            else "check the value",
+        )
     if etype in ("too_short", "too_long") and isinstance(err.get("input"), str):
         size = len(err["input"])
-        return Problem("wrong-length", "the text is empty" if etype == "too_short" else
-                       f"the text is {size} characters long; the limit is "
-                       f"{err.get('ctx', {}).get('max_length', '?')}", file, line, col, fieldpath,
-                       "write the text, or remove the field if it is optional"
-                       if etype == "too_short" else "shorten it: a few words in your own words")
+        return Problem(
+            "wrong-length",
+            "the text is empty"
+            if etype == "too_short"
+            else f"the text is {size} characters long; the limit is "
+            f"{err.get('ctx', {}).get('max_length', '?')}",
+            file,
+            line,
+            col,
+            fieldpath,
+            "write the text, or remove the field if it is optional"
+            if etype == "too_short"
+            else "shorten it: a few words in your own words",
+        )
     if etype in ("too_short", "too_long"):
-        return Problem("wrong-length", err["msg"], file, line, col, fieldpath,
-                       "a route needs at least two waypoints; lists must not be empty"
-                       if "waypoints" in fieldpath else "check the list")
+        return Problem(
+            "wrong-length",
+            err["msg"],
+            file,
+            line,
+            col,
+            fieldpath,
+            "a route needs at least two waypoints; lists must not be empty"
+            if "waypoints" in fieldpath
+            else "check the list",
+        )
     if etype in ("bad-id", "bad-entity", "bad-language"):
-        return Problem(etype, err["msg"], file, line, col, fieldpath,
-                       "ids are letters, digits, '-', '_' and '.'; entity codes are upper case "
-                       "like KAZ; languages are ISO 639-1 like en")
-    return Problem("wrong-type", f"{err['msg']}, got {_short(err.get('input'))}", file, line, col,
-                   fieldpath, "check the value's type against data/README.md")
+        return Problem(
+            etype,
+            err["msg"],
+            file,
+            line,
+            col,
+            fieldpath,
+            "ids are letters, digits, '-', '_' and '.'; entity codes are upper case "
+            "like KAZ; languages are ISO 639-1 like en",
+        )
+    return Problem(
+        "wrong-type",
+        f"{err['msg']}, got {_short(err.get('input'))}",
+        file,
+        line,
+        col,
+        fieldpath,
+        "check the value's type against data/README.md",
+    )
 
 
 def _short(value: Any) -> str:
@@ -204,18 +308,31 @@ def compile_text(raw: bytes, file: str) -> CompiledFile:
     root = parsed.root
     if root is None:
         if not problems:
-            out.problems.append(Problem(
-                "empty-file", "the file holds no data", file, 1, 1,
-                hint="add a section such as `observations:` or delete the file",
-                severity="warning"))
+            out.problems.append(
+                Problem(
+                    "empty-file",
+                    "the file holds no data",
+                    file,
+                    1,
+                    1,
+                    hint="add a section such as `observations:` or delete the file",
+                    severity="warning",
+                )
+            )
         return out
     if not isinstance(parsed.value, dict) or not isinstance(root, MappingNode):
         line, col = position(root)
-        out.problems.append(Problem(
-            "top-level", "the top level of a data file must be a mapping of sections",
-            file, line, col,
-            hint="start the file with a section name such as `observations:` and list "
-                 "records under it"))
+        out.problems.append(
+            Problem(
+                "top-level",
+                "the top level of a data file must be a mapping of sections",
+                file,
+                line,
+                col,
+                hint="start the file with a section name such as `observations:` and list "
+                "records under it",
+            )
+        )
         return out
     for key_node, val_node in root.value:
         if not isinstance(key_node, ScalarNode):
@@ -224,18 +341,34 @@ def compile_text(raw: bytes, file: str) -> CompiledFile:
         if section not in SECTIONS:
             line, col = position(key_node)
             close = difflib.get_close_matches(section, list(SECTIONS), n=1)
-            out.problems.append(Problem(
-                "unknown-section", f"unknown section {section!r}", file, line, col, section,
-                f"did you mean `{close[0]}`?" if close else "sections: " + ", ".join(SECTIONS)))
+            out.problems.append(
+                Problem(
+                    "unknown-section",
+                    f"unknown section {section!r}",
+                    file,
+                    line,
+                    col,
+                    section,
+                    f"did you mean `{close[0]}`?" if close else "sections: " + ", ".join(SECTIONS),
+                )
+            )
             continue
         items = parsed.value.get(section)
         if items is None:
             continue
         if not isinstance(items, list) or not isinstance(val_node, SequenceNode):
             line, col = position(val_node)
-            out.problems.append(Problem(
-                "top-level", f"section {section!r} must be a list of records", file, line, col,
-                section, "put each record after a `- ` on its own line"))
+            out.problems.append(
+                Problem(
+                    "top-level",
+                    f"section {section!r} must be a list of records",
+                    file,
+                    line,
+                    col,
+                    section,
+                    "put each record after a `- ` on its own line",
+                )
+            )
             continue
         _compile_section(section, items, val_node, root, file, out)
     return out
@@ -255,24 +388,35 @@ def compile_descriptor(raw: bytes, file: str) -> tuple[Record | None, list[Probl
     if root is None or not isinstance(parsed.value, dict) or not isinstance(root, MappingNode):
         if not more:
             line, col = position(root) if root is not None else (1, 1)
-            problems.append(Problem(
-                "top-level", "dataset.yaml must be a mapping of id, title, description, focus, "
-                "partners, group and licence", file, line, col,
-                hint="see data/README.md, 'dataset.yaml', for an example"))
+            problems.append(
+                Problem(
+                    "top-level",
+                    "dataset.yaml must be a mapping of id, title, description, focus, "
+                    "partners, group and licence",
+                    file,
+                    line,
+                    col,
+                    hint="see data/README.md, 'dataset.yaml', for an example",
+                )
+            )
         return None, problems
     try:
         obj = _DESCRIPTOR.validate_python(parsed.value)
     except ValidationError as exc:
-        problems += [_pydantic_problem(err, None, root, file)
-                     for err in exc.errors(include_url=False) if err.get("input") is not REJECTED]
+        problems += [
+            _pydantic_problem(err, None, root, file)
+            for err in exc.errors(include_url=False)
+            if err.get("input") is not REJECTED
+        ]
         return None, problems
     pos: dict[str, Pos] = {}
     _positions(root, "", pos)
     return Record(obj.model_dump(), position(root)[0], pos), problems
 
 
-def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: Node, file: str,
-                     out: CompiledFile) -> None:
+def _compile_section(
+    section: str, items: list[Any], seq: SequenceNode, root: Node, file: str, out: CompiledFile
+) -> None:
     model = SECTIONS[section]
     try:
         models = list(enumerate(_ADAPTERS[section].validate_python(items)))
@@ -283,17 +427,18 @@ def _compile_section(section: str, items: list[Any], seq: SequenceNode, root: No
             if loc and isinstance(loc[0], int):
                 bad.add(loc[0])
             given = err.get("input")
-            if given is REJECTED or (isinstance(given, list) and given
-                                     and all(v is REJECTED for v in given)):
+            if given is REJECTED or (
+                isinstance(given, list) and given and all(v is REJECTED for v in given)
+            ):
                 continue  # already reported where the YAML was read (an alias, a tag)
             out.problems.append(_pydantic_problem(err, section, root, file))
         # The valid records of a file with a bad one still load: one typo must not
         # hide a whole file's data (the typo itself is reported above).
-        models = [(i, model.model_validate(item)) for i, item in enumerate(items)
-                  if i not in bad]
+        models = [(i, model.model_validate(item)) for i, item in enumerate(items) if i not in bad]
     if section == "observations":
         out.observations = ObservationBlock.build(
-            [obj.model_dump() for _, obj in models], [seq.value[i] for i, _ in models])
+            [obj.model_dump() for _, obj in models], [seq.value[i] for i, _ in models]
+        )
         return
     records: list[Record] = []
     for i, obj in models:

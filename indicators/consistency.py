@@ -16,12 +16,21 @@ from .dataset import Dataset
 TOLERANCE_PCT = 2.0
 
 
-def sums_against_totals(ds: Dataset, indicator: str | None = None,
-                        group: str | None = None) -> pd.DataFrame:
+def sums_against_totals(
+    ds: Dataset, indicator: str | None = None, group: str | None = None
+) -> pd.DataFrame:
     """For each reporter and period with a regional total and every member's figure:
     the members' sum against the total (the dataset's group and total trade by default)."""
-    cols = ["reporter", "period", "total", "sum_of_members", "gap_pct", "members",
-            "total_source", "ok"]
+    cols = [
+        "reporter",
+        "period",
+        "total",
+        "sum_of_members",
+        "gap_pct",
+        "members",
+        "total_source",
+        "ok",
+    ]
     indicator = indicator or R.trade_measures(ds).get("total")
     group = group or ds.relationship.group
     members_row = ds.entities[ds.entities["id"] == group]
@@ -38,31 +47,52 @@ def sums_against_totals(ds: Dataset, indicator: str | None = None,
     parts = reps[reps["partner"].isin(list(members))]
     if totals.empty or parts.empty:
         return pd.DataFrame(columns=cols)
-    sums = parts.groupby(keys, sort=False).agg(sum_of_members=("value", "sum"),
-                                              members=("partner", "size"),
-                                              distinct=("partner", "nunique")).reset_index()
-    both = totals[[*keys, "value", "source"]].merge(sums[sums["distinct"] == len(members)],
-                                                    on=keys)
+    sums = (
+        parts.groupby(keys, sort=False)
+        .agg(
+            sum_of_members=("value", "sum"),
+            members=("partner", "size"),
+            distinct=("partner", "nunique"),
+        )
+        .reset_index()
+    )
+    both = totals[[*keys, "value", "source"]].merge(sums[sums["distinct"] == len(members)], on=keys)
     if both.empty:
         return pd.DataFrame(columns=cols)
     both = both.sort_values(keys, kind="stable").reset_index(drop=True)
     t = both["value"].astype(float)
     s = both["sum_of_members"].astype(float)
     gap = ((s / t.where(t != 0)) - 1) * 100
-    out = pd.DataFrame({"reporter": both["reporter"], "period": both["period"],
-                        "total": t, "sum_of_members": s, "gap_pct": gap,
-                        "members": both["members"].astype(int),
-                        "total_source": both["source"],
-                        "ok": (gap.abs() <= TOLERANCE_PCT).fillna(False).astype(bool)},
-                       columns=cols)
+    out = pd.DataFrame(
+        {
+            "reporter": both["reporter"],
+            "period": both["period"],
+            "total": t,
+            "sum_of_members": s,
+            "gap_pct": gap,
+            "members": both["members"].astype(int),
+            "total_source": both["source"],
+            "ok": (gap.abs() <= TOLERANCE_PCT).fillna(False).astype(bool),
+        },
+        columns=cols,
+    )
     return out
 
 
 def shares_against_levels(ds: Dataset) -> pd.DataFrame:
     """A stated share (the catalog's `role: share`, with `share_of`) against the share the
     levels give."""
-    cols = ["reporter", "partner", "share_of", "period", "stated_pct", "from_levels_pct",
-            "gap_points", "source", "ok"]
+    cols = [
+        "reporter",
+        "partner",
+        "share_of",
+        "period",
+        "stated_pct",
+        "from_levels_pct",
+        "gap_points",
+        "source",
+        "ok",
+    ]
     obs = ds.observations
     total = R.trade_measures(ds).get("total")
     share = R.role_indicator(ds, "share")
@@ -71,22 +101,44 @@ def shares_against_levels(ds: Dataset) -> pd.DataFrame:
     shares = obs[(obs["indicator"] == share) & obs["share_of"].notna()]
     if shares.empty:
         return pd.DataFrame(columns=cols)
-    levels = F.representatives(obs[(obs["indicator"] == total)
-                                   & (obs["basis"] == "actual") & (obs["unit"] == "USD")],
-                               ds.sources)
-    lookup = dict(zip(zip(levels["reporter"], levels["partner"], levels["period"], strict=True),
-                      levels["value"], strict=True))
+    levels = F.representatives(
+        obs[(obs["indicator"] == total) & (obs["basis"] == "actual") & (obs["unit"] == "USD")],
+        ds.sources,
+    )
+    lookup = dict(
+        zip(
+            zip(levels["reporter"], levels["partner"], levels["period"], strict=True),
+            levels["value"],
+            strict=True,
+        )
+    )
     rows = []
     for reporter, partner, share_of, period, value, source in zip(
-            shares["reporter"], shares["partner"], shares["share_of"], shares["period"],
-            shares["value"], shares["source"], strict=True):
+        shares["reporter"],
+        shares["partner"],
+        shares["share_of"],
+        shares["period"],
+        shares["value"],
+        shares["source"],
+        strict=True,
+    ):
         part = lookup.get((reporter, partner, period))
         whole = lookup.get((reporter, share_of, period))
         if not part or not whole:
             continue
         derived = part / whole * 100
         gap = value - derived
-        rows.append({"reporter": reporter, "partner": partner, "share_of": share_of,
-                     "period": period, "stated_pct": value, "from_levels_pct": derived,
-                     "gap_points": gap, "source": source, "ok": abs(gap) <= TOLERANCE_PCT})
+        rows.append(
+            {
+                "reporter": reporter,
+                "partner": partner,
+                "share_of": share_of,
+                "period": period,
+                "stated_pct": value,
+                "from_levels_pct": derived,
+                "gap_points": gap,
+                "source": source,
+                "ok": abs(gap) <= TOLERANCE_PCT,
+            }
+        )
     return pd.DataFrame(rows, columns=cols)

@@ -25,8 +25,11 @@ from . import model
 from .dataset import Dataset
 from .loader import load_dataset
 
-LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
-           "path": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 PACKAGE_NAME = "bilateral-economic-indicators"
 LIST_SEPARATOR = ";"
 
@@ -54,8 +57,7 @@ class Table:
     rows: Callable[[Dataset], Iterable[dict[str, Any]]]
 
 
-def _c(name: str, type_: str, description: str, enum: Any = None,
-       required: bool = False) -> Column:
+def _c(name: str, type_: str, description: str, enum: Any = None, required: bool = False) -> Column:
     return Column(name, type_, description, tuple(get_args(enum)) if enum else (), required)
 
 
@@ -72,16 +74,32 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _obs_id(r: dict[str, Any]) -> str:
     """A stable id: the datapoint's identity (as the duplicate check sees it), hashed."""
-    key = "|".join(str(r[k]) for k in ("indicator", "reporter", "partner", "period", "project",
-                                       "basis", "base_period", "share_of", "unit", "source"))
+    key = "|".join(
+        str(r[k])
+        for k in (
+            "indicator",
+            "reporter",
+            "partner",
+            "period",
+            "project",
+            "basis",
+            "base_period",
+            "share_of",
+            "unit",
+            "source",
+        )
+    )
     return "obs-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def _observations(ds: Dataset) -> Iterable[dict[str, Any]]:
     for r in _records(ds.observations):
-        yield {**r, "id": _obs_id(r),
-               "period_start": r["period_start"].date() if pd.notna(r["period_start"]) else None,
-               "period_end": r["period_end"].date() if pd.notna(r["period_end"]) else None}
+        yield {
+            **r,
+            "id": _obs_id(r),
+            "period_start": r["period_start"].date() if pd.notna(r["period_start"]) else None,
+            "period_end": r["period_end"].date() if pd.notna(r["period_end"]) else None,
+        }
 
 
 def _projects(ds: Dataset) -> Iterable[dict[str, Any]]:
@@ -137,148 +155,253 @@ _LIST = f"a list, items separated by '{LIST_SEPARATOR}'"
 _DATEISH = "YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source"
 
 TABLES: tuple[Table, ...] = (
-    Table("sources", "The reports cited: every datapoint names one.", (
-        _c("id", "string", "source id", required=True),
-        _c("title", "string", "the report's title or headline", required=True),
-        _c("publisher", "string", "who publishes it", required=True),
-        _c("original_publisher", "string", "who first published it (mirrors, reposts)"),
-        _c("published", "string", "publication date: " + _DATEISH + "; empty when unknown"),
-        _c("published_note", "string", "why the date is unknown or approximate"),
-        _c("url", "string", "the page's address"),
-        _c("language", "string", "ISO 639-1 language code"),
-        _c("accessed", "string", "when it was read: " + _DATEISH),
-        _c("kind", "string", "kind of source", model.SourceKind),
-        _c("figures", "integer", "how many figures the report lists"),
-    ), ("id",), (), _plain("sources")),
-    Table("units", "Units values are stated in, and their conversion to a base unit.", (
-        _c("id", "string", "the unit as stated: USD bn", required=True),
-        _c("base", "string", "the base unit it converts to: USD", required=True),
-        _c("factor", "number", "multiply a value in this unit by factor to get the base unit",
-           required=True),
-        _c("name", "string", "the unit's name"),
-    ), ("id",), (), _plain("units")),
-    Table("entities", "Countries, groups and organisations.", (
-        _c("id", "string", "ISO 3166-1 alpha-3 code, or a group or organisation code",
-           required=True),
-        _c("name", "string", "name", required=True),
-        _c("kind", "string", "kind of entity", model.EntityKind),
-        _c("members", "string", "member entity ids, " + _LIST),
-        _c("name_zh", "string", "name in Chinese"),
-        _c("name_ru", "string", "name in Russian"),
-    ), ("id",), (), _entities),
-    Table("indicators", "The indicator catalog.", (
-        _c("id", "string", "indicator id", required=True),
-        _c("name", "string", "name", required=True),
-        _c("description", "string", "what it measures"),
-        _c("unit", "string", "canonical unit: observations.value is in this unit"),
-        _c("also_accepts", "string",
-           "other base units kept as stated when no sourced rate converts them, " + _LIST),
-        _c("kind", "string", "flow, stock, count, rate, share or level", model.IndicatorKind),
-        _c("direction", "string", "whether the indicator has a direction", model.Direction),
-        _c("topic", "string", "topic grouping: trade, investment ..."),
-        _c("allow_negative", "boolean", "whether values may be negative"),
-    ), ("id",), (), _plain("indicators")),
-    Table("projects", "Corridors and infrastructure projects, with their latest status.", (
-        _c("id", "string", "project id", required=True),
-        _c("name", "string", "name", required=True),
-        _c("kind", "string", "kind of project", model.ProjectKind),
-        _c("countries", "string", "entity ids of the countries involved, " + _LIST),
-        _c("part_of", "string", "parent project id"),
-        _c("status", "string", "latest status", model.ProjectStatus),
-        _c("status_as_of", "string", "date the source confirms the latest status: "
-           + _DATEISH),
-        _c("status_source", "string", "source of the latest status"),
-        _c("status_locator", "string", "position in that source"),
-        _c("precision", "string", "route precision (see project_waypoints)", model.Precision),
-        _c("lat", "number", "latitude of a point project, degrees"),
-        _c("lon", "number", "longitude of a point project, degrees"),
-        _c("place", "string", "name of the point project's place"),
-        _c("note", "string", "note"),
-    ), ("id",), (("part_of", "projects", "id"), ("status_source", "sources", "id")),
-        _projects),
-    Table("project_status", "Each project's status history, as its sources report it.", (
-        _c("project", "string", "project id", required=True),
-        _c("seq", "integer", "order in the history, oldest first", required=True),
-        _c("status", "string", "status", model.ProjectStatus),
-        _c("as_of", "string", "date the source confirms it: " + _DATEISH),
-        _c("source", "string", "source id"),
-        _c("locator", "string", "position in the source"),
-        _c("note", "string", "note"),
-    ), ("project", "seq"), (("project", "projects", "id"), ("source", "sources", "id")),
-        _project_status),
-    Table("project_waypoints", "Routes of line projects (railways, pipelines, roads).", (
-        _c("project", "string", "project id", required=True),
-        _c("seq", "integer", "order along the route", required=True),
-        _c("precision", "string", "how exact the route is", model.Precision),
-        _c("name", "string", "place name"),
-        _c("lat", "number", "latitude, degrees"),
-        _c("lon", "number", "longitude, degrees"),
-    ), ("project", "seq"), (("project", "projects", "id"),), _waypoints),
-    Table("milestones", "Dated milestones of projects.", (
-        _c("project", "string", "project id", required=True),
-        _c("seq", "integer", "order within the project", required=True),
-        _c("date", "string", "date: " + _DATEISH),
-        _c("name", "string", "what happened"),
-        _c("source", "string", "source id"),
-        _c("locator", "string", "position in the source"),
-        _c("note", "string", "note"),
-    ), ("project", "seq"), (("project", "projects", "id"), ("source", "sources", "id")),
-        _milestones),
-    Table("events", "Dated milestones of the relationship: summits, treaties, agreements.", (
-        _c("id", "string", "event id", required=True),
-        _c("date", "string", "date: " + _DATEISH),
-        _c("end_date", "string", "last day, for events over several days"),
-        _c("name", "string", "name"),
-        _c("kind", "string", "kind of event", model.EventKind),
-        _c("countries", "string", "entity ids of the countries involved, " + _LIST),
-        _c("place", "string", "where"),
-        _c("note", "string", "note"),
-    ), ("id",), (), _events),
-    Table("event_sources", "The sources citing each event.", (
-        _c("event", "string", "event id", required=True),
-        _c("seq", "integer", "order of the citation", required=True),
-        _c("source", "string", "source id"),
-        _c("locator", "string", "position in the source"),
-    ), ("event", "seq"), (("event", "events", "id"), ("source", "sources", "id")),
-        _event_sources),
-    Table("observations", "Datapoints: one figure each, as its source states it, "
-          "with the value converted to the indicator's canonical unit.", (
-        _c("id", "string", "stable datapoint id (a hash of its identity)", required=True),
-        _c("indicator", "string", "indicator id", required=True),
-        _c("reporter", "string", "whose statistics or statement (entity id)"),
-        _c("partner", "string", "the counterpart (entity id)"),
-        _c("period", "string", "the period as written: 2024, 2024-H1, 2024-01/2024-05, "
-           "..2025-06", required=True),
-        _c("period_kind", "string", "year, quarter, half, month, date, span or cumulative"),
-        _c("period_start", "date", "first day of the period; empty for cumulative figures"),
-        _c("period_end", "date", "last day of the period"),
-        _c("partial", "boolean", "true for a part of a calendar year (never in annual series)"),
-        _c("year", "integer", "the year the period ends in"),
-        _c("value", "number", "the value in the base unit given in column `unit`",
-           required=True),
-        _c("value_max", "number", "upper end of a range, in the base unit"),
-        _c("unit", "string", "base unit of value and value_max (USD, percent, km ...)"),
-        _c("value_as_stated", "number", "the figure as the source states it, in "
-           "unit_as_stated"),
-        _c("unit_as_stated", "string", "the unit the source states (a units.id)"),
-        _c("qualifier", "string", "how the source qualifies the figure", model.Qualifier),
-        _c("basis", "string", "actual figure, target, plan ...", model.Basis),
-        _c("source", "string", "source id", required=True),
-        _c("locator", "string", "the figure's position in the source: fig 3"),
-        _c("note", "string", "note"),
-        _c("project", "string", "project the figure is about"),
-        _c("event", "string", "event where a target or pledge was announced"),
-        _c("base_period", "string", "for a change or growth rate: the period compared"),
-        _c("share_of", "string", "for a share: the entity whose total it is a share of"),
-    ), ("id",), (("indicator", "indicators", "id"), ("reporter", "entities", "id"),
-                 ("partner", "entities", "id"), ("unit_as_stated", "units", "id"),
-                 ("source", "sources", "id"), ("project", "projects", "id"),
-                 ("event", "events", "id"), ("share_of", "entities", "id")), _observations),
-    Table("excluded", "Figures of reports that cannot be used, with the reason.", (
-        _c("source", "string", "source id", required=True),
-        _c("locator", "string", "the figure's position in the source", required=True),
-        _c("reason", "string", "why it is not used"),
-    ), (), (("source", "sources", "id"),), _plain("excluded")),
+    Table(
+        "sources",
+        "The reports cited: every datapoint names one.",
+        (
+            _c("id", "string", "source id", required=True),
+            _c("title", "string", "the report's title or headline", required=True),
+            _c("publisher", "string", "who publishes it", required=True),
+            _c("original_publisher", "string", "who first published it (mirrors, reposts)"),
+            _c("published", "string", "publication date: " + _DATEISH + "; empty when unknown"),
+            _c("published_note", "string", "why the date is unknown or approximate"),
+            _c("url", "string", "the page's address"),
+            _c("language", "string", "ISO 639-1 language code"),
+            _c("accessed", "string", "when it was read: " + _DATEISH),
+            _c("kind", "string", "kind of source", model.SourceKind),
+            _c("figures", "integer", "how many figures the report lists"),
+        ),
+        ("id",),
+        (),
+        _plain("sources"),
+    ),
+    Table(
+        "units",
+        "Units values are stated in, and their conversion to a base unit.",
+        (
+            _c("id", "string", "the unit as stated: USD bn", required=True),
+            _c("base", "string", "the base unit it converts to: USD", required=True),
+            _c(
+                "factor",
+                "number",
+                "multiply a value in this unit by factor to get the base unit",
+                required=True,
+            ),
+            _c("name", "string", "the unit's name"),
+        ),
+        ("id",),
+        (),
+        _plain("units"),
+    ),
+    Table(
+        "entities",
+        "Countries, groups and organisations.",
+        (
+            _c(
+                "id",
+                "string",
+                "ISO 3166-1 alpha-3 code, or a group or organisation code",
+                required=True,
+            ),
+            _c("name", "string", "name", required=True),
+            _c("kind", "string", "kind of entity", model.EntityKind),
+            _c("members", "string", "member entity ids, " + _LIST),
+            _c("name_zh", "string", "name in Chinese"),
+            _c("name_ru", "string", "name in Russian"),
+        ),
+        ("id",),
+        (),
+        _entities,
+    ),
+    Table(
+        "indicators",
+        "The indicator catalog.",
+        (
+            _c("id", "string", "indicator id", required=True),
+            _c("name", "string", "name", required=True),
+            _c("description", "string", "what it measures"),
+            _c("unit", "string", "canonical unit: observations.value is in this unit"),
+            _c(
+                "also_accepts",
+                "string",
+                "other base units kept as stated when no sourced rate converts them, " + _LIST,
+            ),
+            _c("kind", "string", "flow, stock, count, rate, share or level", model.IndicatorKind),
+            _c("direction", "string", "whether the indicator has a direction", model.Direction),
+            _c("topic", "string", "topic grouping: trade, investment ..."),
+            _c("allow_negative", "boolean", "whether values may be negative"),
+        ),
+        ("id",),
+        (),
+        _plain("indicators"),
+    ),
+    Table(
+        "projects",
+        "Corridors and infrastructure projects, with their latest status.",
+        (
+            _c("id", "string", "project id", required=True),
+            _c("name", "string", "name", required=True),
+            _c("kind", "string", "kind of project", model.ProjectKind),
+            _c("countries", "string", "entity ids of the countries involved, " + _LIST),
+            _c("part_of", "string", "parent project id"),
+            _c("status", "string", "latest status", model.ProjectStatus),
+            _c("status_as_of", "string", "date the source confirms the latest status: " + _DATEISH),
+            _c("status_source", "string", "source of the latest status"),
+            _c("status_locator", "string", "position in that source"),
+            _c("precision", "string", "route precision (see project_waypoints)", model.Precision),
+            _c("lat", "number", "latitude of a point project, degrees"),
+            _c("lon", "number", "longitude of a point project, degrees"),
+            _c("place", "string", "name of the point project's place"),
+            _c("note", "string", "note"),
+        ),
+        ("id",),
+        (("part_of", "projects", "id"), ("status_source", "sources", "id")),
+        _projects,
+    ),
+    Table(
+        "project_status",
+        "Each project's status history, as its sources report it.",
+        (
+            _c("project", "string", "project id", required=True),
+            _c("seq", "integer", "order in the history, oldest first", required=True),
+            _c("status", "string", "status", model.ProjectStatus),
+            _c("as_of", "string", "date the source confirms it: " + _DATEISH),
+            _c("source", "string", "source id"),
+            _c("locator", "string", "position in the source"),
+            _c("note", "string", "note"),
+        ),
+        ("project", "seq"),
+        (("project", "projects", "id"), ("source", "sources", "id")),
+        _project_status,
+    ),
+    Table(
+        "project_waypoints",
+        "Routes of line projects (railways, pipelines, roads).",
+        (
+            _c("project", "string", "project id", required=True),
+            _c("seq", "integer", "order along the route", required=True),
+            _c("precision", "string", "how exact the route is", model.Precision),
+            _c("name", "string", "place name"),
+            _c("lat", "number", "latitude, degrees"),
+            _c("lon", "number", "longitude, degrees"),
+        ),
+        ("project", "seq"),
+        (("project", "projects", "id"),),
+        _waypoints,
+    ),
+    Table(
+        "milestones",
+        "Dated milestones of projects.",
+        (
+            _c("project", "string", "project id", required=True),
+            _c("seq", "integer", "order within the project", required=True),
+            _c("date", "string", "date: " + _DATEISH),
+            _c("name", "string", "what happened"),
+            _c("source", "string", "source id"),
+            _c("locator", "string", "position in the source"),
+            _c("note", "string", "note"),
+        ),
+        ("project", "seq"),
+        (("project", "projects", "id"), ("source", "sources", "id")),
+        _milestones,
+    ),
+    Table(
+        "events",
+        "Dated milestones of the relationship: summits, treaties, agreements.",
+        (
+            _c("id", "string", "event id", required=True),
+            _c("date", "string", "date: " + _DATEISH),
+            _c("end_date", "string", "last day, for events over several days"),
+            _c("name", "string", "name"),
+            _c("kind", "string", "kind of event", model.EventKind),
+            _c("countries", "string", "entity ids of the countries involved, " + _LIST),
+            _c("place", "string", "where"),
+            _c("note", "string", "note"),
+        ),
+        ("id",),
+        (),
+        _events,
+    ),
+    Table(
+        "event_sources",
+        "The sources citing each event.",
+        (
+            _c("event", "string", "event id", required=True),
+            _c("seq", "integer", "order of the citation", required=True),
+            _c("source", "string", "source id"),
+            _c("locator", "string", "position in the source"),
+        ),
+        ("event", "seq"),
+        (("event", "events", "id"), ("source", "sources", "id")),
+        _event_sources,
+    ),
+    Table(
+        "observations",
+        "Datapoints: one figure each, as its source states it, "
+        "with the value converted to the indicator's canonical unit.",
+        (
+            _c("id", "string", "stable datapoint id (a hash of its identity)", required=True),
+            _c("indicator", "string", "indicator id", required=True),
+            _c("reporter", "string", "whose statistics or statement (entity id)"),
+            _c("partner", "string", "the counterpart (entity id)"),
+            _c(
+                "period",
+                "string",
+                "the period as written: 2024, 2024-H1, 2024-01/2024-05, ..2025-06",
+                required=True,
+            ),
+            _c("period_kind", "string", "year, quarter, half, month, date, span or cumulative"),
+            _c("period_start", "date", "first day of the period; empty for cumulative figures"),
+            _c("period_end", "date", "last day of the period"),
+            _c("partial", "boolean", "true for a part of a calendar year (never in annual series)"),
+            _c("year", "integer", "the year the period ends in"),
+            _c(
+                "value",
+                "number",
+                "the value in the base unit given in column `unit`",
+                required=True,
+            ),
+            _c("value_max", "number", "upper end of a range, in the base unit"),
+            _c("unit", "string", "base unit of value and value_max (USD, percent, km ...)"),
+            _c(
+                "value_as_stated", "number", "the figure as the source states it, in unit_as_stated"
+            ),
+            _c("unit_as_stated", "string", "the unit the source states (a units.id)"),
+            _c("qualifier", "string", "how the source qualifies the figure", model.Qualifier),
+            _c("basis", "string", "actual figure, target, plan ...", model.Basis),
+            _c("source", "string", "source id", required=True),
+            _c("locator", "string", "the figure's position in the source: fig 3"),
+            _c("note", "string", "note"),
+            _c("project", "string", "project the figure is about"),
+            _c("event", "string", "event where a target or pledge was announced"),
+            _c("base_period", "string", "for a change or growth rate: the period compared"),
+            _c("share_of", "string", "for a share: the entity whose total it is a share of"),
+        ),
+        ("id",),
+        (
+            ("indicator", "indicators", "id"),
+            ("reporter", "entities", "id"),
+            ("partner", "entities", "id"),
+            ("unit_as_stated", "units", "id"),
+            ("source", "sources", "id"),
+            ("project", "projects", "id"),
+            ("event", "events", "id"),
+            ("share_of", "entities", "id"),
+        ),
+        _observations,
+    ),
+    Table(
+        "excluded",
+        "Figures of reports that cannot be used, with the reason.",
+        (
+            _c("source", "string", "source id", required=True),
+            _c("locator", "string", "the figure's position in the source", required=True),
+            _c("reason", "string", "why it is not used"),
+        ),
+        (),
+        (("source", "sources", "id"),),
+        _plain("excluded"),
+    ),
 )
 
 
@@ -309,19 +432,31 @@ def field_descriptor(c: Column) -> dict[str, Any]:
 
 
 def resource_descriptor(t: Table) -> dict[str, Any]:
-    schema: dict[str, Any] = {"fields": [field_descriptor(c) for c in t.columns],
-                              "missingValues": [""]}
+    schema: dict[str, Any] = {
+        "fields": [field_descriptor(c) for c in t.columns],
+        "missingValues": [""],
+    }
     if t.primary_key:
         schema["primaryKey"] = list(t.primary_key)
     if t.foreign_keys:
         schema["foreignKeys"] = [
-            {"fields": col, "reference": {"resource": "" if ref == t.name else ref,
-                                          "fields": ref_col}}
-            for col, ref, ref_col in t.foreign_keys]
-    return {"name": t.name, "path": f"{t.name}.csv", "profile": "tabular-data-resource",
-            "title": t.name.replace("_", " "), "description": t.description,
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": schema}
+            {
+                "fields": col,
+                "reference": {"resource": "" if ref == t.name else ref, "fields": ref_col},
+            }
+            for col, ref, ref_col in t.foreign_keys
+        ]
+    return {
+        "name": t.name,
+        "path": f"{t.name}.csv",
+        "profile": "tabular-data-resource",
+        "title": t.name.replace("_", " "),
+        "description": t.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
 
 
 def _licence(text: str) -> dict[str, str]:
@@ -332,16 +467,17 @@ def _licence(text: str) -> dict[str, str]:
 
 
 def package_descriptor(ds: Dataset) -> dict[str, Any]:
-    sources = [{"title": f"{r['publisher']}: {r['title']}", "path": r["url"]}
-               for r in _records(ds.sources)]
+    sources = [
+        {"title": f"{r['publisher']}: {r['title']}", "path": r["url"]} for r in _records(ds.sources)
+    ]
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
         "title": ds.relationship.title,
         "description": "Figures stated in public reports (trade, investment, corridor and "
-                       "infrastructure projects, summit milestones), each with its source "
-                       "and its position in the source. Values are kept as stated and "
-                       "converted to each indicator's canonical unit.",
+        "infrastructure projects, summit milestones), each with its source "
+        "and its position in the source. Values are kept as stated and "
+        "converted to each indicator's canonical unit.",
         "licenses": [_licence(ds.relationship.licence)],
         "sources": sources,
         "resources": [resource_descriptor(t) for t in TABLES],
@@ -363,14 +499,19 @@ def write_package(ds: Dataset, folder: Path) -> None:
 def export_data(data: str | Path, out: str | Path) -> Path:
     """Export the dataset under ``data`` as a Data Package in ``out``, replacing it whole."""
     out = Path(out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir())
-                                             and not (out / "datapackage.json").exists())):
-        raise ExportError(f"{out} exists and is not a previous export; choose a new folder "
-                          "for --out (it is replaced whole)")
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / "datapackage.json").exists())
+    ):
+        raise ExportError(
+            f"{out} exists and is not a previous export; choose a new folder "
+            "for --out (it is replaced whole)"
+        )
     ds = load_dataset(data)
     if not ds.report.valid:
-        raise ExportError(f"the data has {len(ds.report.errors)} error(s); run "
-                          f"`indicators validate {data}` and fix them before exporting")
+        raise ExportError(
+            f"the data has {len(ds.report.errors)} error(s); run "
+            f"`indicators validate {data}` and fix them before exporting"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

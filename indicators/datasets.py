@@ -31,8 +31,10 @@ def _peek(path: Path) -> tuple[str | None, str | None]:
     if not isinstance(data, dict):
         return None, None
     ident, title = data.get("id"), data.get("title")
-    return (ident if isinstance(ident, str) and _slug(ident) == ident.lower() else None,
-            title if isinstance(title, str) else None)
+    return (
+        ident if isinstance(ident, str) and _slug(ident) == ident.lower() else None,
+        title if isinstance(title, str) else None,
+    )
 
 
 def discover(root: str | os.PathLike[str]) -> list[DatasetRef]:
@@ -41,8 +43,11 @@ def discover(root: str | os.PathLike[str]) -> list[DatasetRef]:
     base = Path(root)
     if base.is_file() or not base.exists() or (base / DESCRIPTOR).is_file():
         return [_ref(base)]
-    subs = sorted(p for p in base.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / DESCRIPTOR).is_file())
+    subs = sorted(
+        p
+        for p in base.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / DESCRIPTOR).is_file()
+    )
     if not subs:
         return [_ref(base)]
     refs: list[DatasetRef] = []
@@ -84,8 +89,9 @@ def resolve(root: str | os.PathLike[str], wanted: str | None) -> DatasetRef:
     """The one dataset a command works on: the root's only dataset, or the one named."""
     refs = discover(root)
     if wanted is None and len(refs) > 1:
-        raise DatasetChoiceError(f"{root} holds several datasets ({ids(refs)}): choose one "
-                                 "with --dataset ID")
+        raise DatasetChoiceError(
+            f"{root} holds several datasets ({ids(refs)}): choose one with --dataset ID"
+        )
     ref = pick(refs, wanted)
     if ref is None or (wanted is not None and ref.id != wanted):
         raise DatasetChoiceError(f"no dataset {wanted!r} under {root}; there are: {ids(refs)}")
@@ -94,5 +100,6 @@ def resolve(root: str | os.PathLike[str], wanted: str | None) -> DatasetRef:
 
 def add_dataset_option(parser: argparse.ArgumentParser) -> None:
     """``--dataset ID`` for the commands that work on one dataset of a root."""
-    parser.add_argument("--dataset", metavar="ID",
-                        help="the dataset to use where the data folder holds several")
+    parser.add_argument(
+        "--dataset", metavar="ID", help="the dataset to use where the data folder holds several"
+    )

@@ -73,11 +73,20 @@ def describe(fig: go.Figure) -> str:
     if not traces:
         return f"{title}: nothing is drawn."
     parts = [f"{_kind(traces[0])}, {title}" + (f": {subtitle}" if subtitle else "")]
-    listed = sorted(enumerate(fig.data), key=lambda it: (
-        it[1].legendrank if it[1].legendrank is not None else 1000, it[0]))
-    named = list(dict.fromkeys(_plain(t.name) for _, t in listed
-                               if t.showlegend is not False and t.name and t.meta != "anchor"
-                               and t.name not in SYMBOL_KEY.values()))
+    listed = sorted(
+        enumerate(fig.data),
+        key=lambda it: (it[1].legendrank if it[1].legendrank is not None else 1000, it[0]),
+    )
+    named = list(
+        dict.fromkeys(
+            _plain(t.name)
+            for _, t in listed
+            if t.showlegend is not False
+            and t.name
+            and t.meta != "anchor"
+            and t.name not in SYMBOL_KEY.values()
+        )
+    )
     if _based(traces[0]):
         bars = sum(len(t.y or []) for t in traces if t.type == "bar")
         parts.append(f"{bars} projects")

@@ -35,6 +35,7 @@ class GitError(Exception):
 
 # ---- reading a revision ------------------------------------------------------------------
 
+
 def _git(repo: Path, *args: str) -> bytes:
     try:
         done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
@@ -50,17 +51,21 @@ def repo_root(path: Path) -> Path:
     try:
         return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
     except GitError:
-        raise GitError(f"{path.resolve()} is not inside a git repository; run "
-                       "`indicators diff` from a clone of the data repository") from None
+        raise GitError(
+            f"{path.resolve()} is not inside a git repository; run "
+            "`indicators diff` from a clone of the data repository"
+        ) from None
 
 
 def _verify(repo: Path, rev: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except GitError:
-        raise GitError(f"unknown revision {rev!r}: give a branch, tag or commit that exists "
-                       "here (in CI, check out with `fetch-depth: 0`; locally, "
-                       "`git fetch origin` first)") from None
+        raise GitError(
+            f"unknown revision {rev!r}: give a branch, tag or commit that exists "
+            "here (in CI, check out with `fetch-depth: 0`; locally, "
+            "`git fetch origin` first)"
+        ) from None
 
 
 @contextmanager
@@ -81,22 +86,65 @@ def checkout_data(repo: Path, rev: str, data_rel: str) -> Iterator[Path]:
 
 # ---- comparing two datasets --------------------------------------------------------------
 
-OBS_KEY = ("indicator", "reporter", "partner", "period", "project", "basis", "base_period",
-           "share_of", "unit", "source")
-OBS_COMPARED = ("value_as_stated", "value_max", "unit_as_stated", "qualifier", "locator",
-                "note", "event")
+OBS_KEY = (
+    "indicator",
+    "reporter",
+    "partner",
+    "period",
+    "project",
+    "basis",
+    "base_period",
+    "share_of",
+    "unit",
+    "source",
+)
+OBS_COMPARED = (
+    "value_as_stated",
+    "value_max",
+    "unit_as_stated",
+    "qualifier",
+    "locator",
+    "note",
+    "event",
+)
 
 # Other record tables: key columns, compared columns, and how to name a record.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "sources": (("id",), ("title", "publisher", "original_publisher", "published", "url",
-                          "language", "kind", "figures")),
-    "projects": (("id",), ("name", "kind", "countries", "part_of", "status", "status_as_of",
-                           "precision", "waypoints", "lat", "lon")),
+    "sources": (
+        ("id",),
+        (
+            "title",
+            "publisher",
+            "original_publisher",
+            "published",
+            "url",
+            "language",
+            "kind",
+            "figures",
+        ),
+    ),
+    "projects": (
+        ("id",),
+        (
+            "name",
+            "kind",
+            "countries",
+            "part_of",
+            "status",
+            "status_as_of",
+            "precision",
+            "waypoints",
+            "lat",
+            "lon",
+        ),
+    ),
     "milestones": (("project", "date", "name"), ("source", "locator", "note")),
     "events": (("id",), ("date", "end_date", "name", "kind", "countries", "place", "sources")),
     "excluded": (("source", "locator"), ("reason",)),
-    "indicators": (("id",), ("name", "unit", "kind", "direction", "topic", "also_accepts",
-                             "allow_negative")),
+    "indicators": (
+        ("id",),
+        ("name", "unit", "kind", "direction", "topic", "also_accepts", "allow_negative"),
+    ),
     "entities": (("id",), ("name", "kind", "members")),
     "units": (("id",), ("base", "factor")),
 }
@@ -127,8 +175,14 @@ class Changelog:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.records
-                    or self.new_problems or self.resolved)
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.records
+            or self.new_problems
+            or self.resolved
+        )
 
 
 def _clean(value: Any) -> Any:
@@ -143,8 +197,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _rows(frame: pd.DataFrame, key: tuple[str, ...], root: Path,
-          rel: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+def _rows(
+    frame: pd.DataFrame, key: tuple[str, ...], root: Path, rel: str
+) -> dict[tuple[Any, ...], dict[str, Any]]:
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in frame.to_dict("records"):
         row = {k: _clean(v) for k, v in row.items()}
@@ -162,9 +217,14 @@ def _relative(file: str, root: Path, rel: str) -> str:
     return (Path(rel) / inner).as_posix()
 
 
-def _compare(table: str, old: pd.DataFrame, new: pd.DataFrame, key: tuple[str, ...],
-             compared: tuple[str, ...], sides: tuple[tuple[Path, str], tuple[Path, str]],
-             ) -> tuple[list[Change], list[Change], list[Change]]:
+def _compare(
+    table: str,
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    key: tuple[str, ...],
+    compared: tuple[str, ...],
+    sides: tuple[tuple[Path, str], tuple[Path, str]],
+) -> tuple[list[Change], list[Change], list[Change]]:
     a = _rows(old, key, *sides[0])
     b = _rows(new, key, *sides[1])
     added = [Change(table, k, b[k]["where"], None, b[k]) for k in b if k not in a]
@@ -188,8 +248,9 @@ def _compare(table: str, old: pd.DataFrame, new: pd.DataFrame, key: tuple[str, .
 _SAME_FIGURE = ("source", "locator", "indicator", "reporter", "partner", "project")
 
 
-def _pair(added: list[Change], removed: list[Change],
-          changed: list[Change]) -> tuple[list[Change], list[Change], list[Change]]:
+def _pair(
+    added: list[Change], removed: list[Change], changed: list[Change]
+) -> tuple[list[Change], list[Change], list[Change]]:
     def loose(c: Change) -> tuple[Any, ...]:
         row = c.new or c.old or {}
         return tuple(row.get(k) for k in _SAME_FIGURE)
@@ -233,18 +294,29 @@ def _relocate(p: Problem, root: Path, rel: str) -> Problem:
     return dataclasses.replace(p, file=_relative(p.file, root, rel), message=message)
 
 
-def compare(old: Dataset, new: Dataset, *, base: str, head: str,
-            sides: tuple[tuple[Path, str], tuple[Path, str]]) -> Changelog:
+def compare(
+    old: Dataset,
+    new: Dataset,
+    *,
+    base: str,
+    head: str,
+    sides: tuple[tuple[Path, str], tuple[Path, str]],
+) -> Changelog:
     """The changelog from dataset ``old`` to dataset ``new``. ``sides`` gives, for each, the
     folder it was loaded from and the name the repository gives that folder."""
     log = Changelog(base, head)
-    log.added, log.removed, log.changed = _pair(*_compare(
-        "observations", old.observations, new.observations, OBS_KEY, OBS_COMPARED, sides))
+    log.added, log.removed, log.changed = _pair(
+        *_compare("observations", old.observations, new.observations, OBS_KEY, OBS_COMPARED, sides)
+    )
     for table, (key, compared) in TABLES.items():
-        added, removed, changed = _compare(table, getattr(old, table), getattr(new, table),
-                                           key, compared, sides)
-        log.records += [("added", c) for c in added] + [("removed", c) for c in removed] + [
-            ("changed", c) for c in changed]
+        added, removed, changed = _compare(
+            table, getattr(old, table), getattr(new, table), key, compared, sides
+        )
+        log.records += (
+            [("added", c) for c in added]
+            + [("removed", c) for c in removed]
+            + [("changed", c) for c in changed]
+        )
     before = [_relocate(p, *sides[0]) for p in old.report.problems]
     after = [_relocate(p, *sides[1]) for p in new.report.problems]
     remaining = Counter(_problem_key(p) for p in before)
@@ -264,8 +336,14 @@ def compare(old: Dataset, new: Dataset, *, base: str, head: str,
 
 # ---- the Markdown changelog --------------------------------------------------------------
 
-_QUALIFIER = {"approximately": "about ", "nearly": "nearly ", "at_least": "at least ",
-              "more_than": "more than ", "at_most": "at most ", "less_than": "less than "}
+_QUALIFIER = {
+    "approximately": "about ",
+    "nearly": "nearly ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "at_most": "at most ",
+    "less_than": "less than ",
+}
 
 
 def _num(value: Any) -> str:
@@ -299,19 +377,41 @@ def _who(row: dict[str, Any]) -> str:
     extra = [f"{k} {row[k]}" for k in ("project", "share_of", "base_period") if row.get(k)]
     extra_k = {"project": "project", "share_of": "share of", "base_period": "vs"}
     if extra:
-        who += " (" + ", ".join(f"{extra_k[k]} {row[k]}" for k in
-                                ("project", "share_of", "base_period") if row.get(k)) + ")"
+        who += (
+            " ("
+            + ", ".join(
+                f"{extra_k[k]} {row[k]}"
+                for k in ("project", "share_of", "base_period")
+                if row.get(k)
+            )
+            + ")"
+        )
     return who
 
 
 def _obs_table(changes: list[Change], side: Callable[[Change], dict[str, Any]]) -> list[str]:
-    lines = ["| where | indicator | reporter → partner | period | value | source | locator |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| where | indicator | reporter → partner | period | value | source | locator |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for c in changes:
         r = side(c)
-        lines.append("| " + " | ".join(_cell(x) for x in (
-            f"`{c.where}`", r["indicator"], _who(r), r["period"], stated(r), r["source"],
-            r["locator"])) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    f"`{c.where}`",
+                    r["indicator"],
+                    _who(r),
+                    r["period"],
+                    stated(r),
+                    r["source"],
+                    r["locator"],
+                )
+            )
+            + " |"
+        )
     return lines
 
 
@@ -358,9 +458,16 @@ def _short(value: Any) -> str:
 
 def _record_name(c: Change) -> str:
     row = c.new or c.old or {}
-    singular = {"sources": "source", "projects": "project", "milestones": "milestone",
-                "events": "event", "excluded": "excluded figure", "indicators": "indicator",
-                "entities": "entity", "units": "unit"}[c.table]
+    singular = {
+        "sources": "source",
+        "projects": "project",
+        "milestones": "milestone",
+        "events": "event",
+        "excluded": "excluded figure",
+        "indicators": "indicator",
+        "entities": "entity",
+        "units": "unit",
+    }[c.table]
     if c.table == "milestones":
         return f"milestone of `{row['project']}` ({row['date']}: {_short(row['name'])})"
     if c.table == "excluded":
@@ -378,22 +485,44 @@ def to_markdown(log: Changelog) -> str:
     warnings = [p for p in log.new_problems if p.severity == "warning" and p.code != "conflict"]
     errors = [p for p in log.new_problems if p.severity == "error"]
     out = [f"## Data changes: `{log.base}` → `{log.head}`", ""]
-    out.append(", ".join([
-        _plural(len(log.added), "datapoint") + " added", f"{len(log.removed)} removed",
-        f"{len(log.changed)} changed", _plural(len(log.records), "other record"),
-        _plural(len(conflicts), "new conflict"), _plural(len(warnings), "new warning"),
-        _plural(len(errors), "new error")]) + ".")
+    out.append(
+        ", ".join(
+            [
+                _plural(len(log.added), "datapoint") + " added",
+                f"{len(log.removed)} removed",
+                f"{len(log.changed)} changed",
+                _plural(len(log.records), "other record"),
+                _plural(len(conflicts), "new conflict"),
+                _plural(len(warnings), "new warning"),
+                _plural(len(errors), "new error"),
+            ]
+        )
+        + "."
+    )
     if log.empty:
         out += ["", "No datapoint, record or problem changed."]
     if log.added:
-        out += ["", f"### Added datapoints ({len(log.added)})", "",
-                *_obs_table(log.added, lambda c: c.new or {})]
+        out += [
+            "",
+            f"### Added datapoints ({len(log.added)})",
+            "",
+            *_obs_table(log.added, lambda c: c.new or {}),
+        ]
     if log.removed:
-        out += ["", f"### Removed datapoints ({len(log.removed)})", "",
-                *_obs_table(log.removed, lambda c: c.old or {})]
+        out += [
+            "",
+            f"### Removed datapoints ({len(log.removed)})",
+            "",
+            *_obs_table(log.removed, lambda c: c.old or {}),
+        ]
     if log.changed:
-        out += ["", f"### Changed datapoints ({len(log.changed)})", "",
-                "| where | datapoint | change |", "|---|---|---|"]
+        out += [
+            "",
+            f"### Changed datapoints ({len(log.changed)})",
+            "",
+            "| where | datapoint | change |",
+            "|---|---|---|",
+        ]
         for c in log.changed:
             r = c.new or {}
             name = f"{r['indicator']} {_who(r)} {r['period']} ({r['source']})"
@@ -403,12 +532,14 @@ def to_markdown(log: Changelog) -> str:
         for verb, c in log.records:
             detail = f": {_change_text(c)}" if verb == "changed" else ""
             out.append(f"- {verb} {_record_name(c)} at `{c.where}`{detail}")
-    for title, problems in (("New conflicts", conflicts), ("New errors", errors),
-                            ("New warnings", warnings)):
+    for title, problems in (
+        ("New conflicts", conflicts),
+        ("New errors", errors),
+        ("New warnings", warnings),
+    ):
         if problems:
             out += ["", f"### {title} ({len(problems)})", ""]
-            out += [f"- `{p.file}:{p.line}` {p.severity}[{p.code}]: {p.message}"
-                    for p in problems]
+            out += [f"- `{p.file}:{p.line}` {p.severity}[{p.code}]: {p.message}" for p in problems]
     if log.resolved:
         out += ["", f"### Resolved problems ({len(log.resolved)})", ""]
         out += [f"- `{p.file}` {p.severity}[{p.code}]: {p.message}" for p in log.resolved]
@@ -416,6 +547,7 @@ def to_markdown(log: Changelog) -> str:
 
 
 # ---- the whole comparison ----------------------------------------------------------------
+
 
 @dataclass
 class Loaded:
@@ -425,8 +557,9 @@ class Loaded:
 
 
 @contextmanager
-def load_revisions(base: str, head: str | None, data: str | Path = "data", *,
-                   today: date | None = None) -> Iterator[tuple[Loaded, Loaded]]:
+def load_revisions(
+    base: str, head: str | None, data: str | Path = "data", *, today: date | None = None
+) -> Iterator[tuple[Loaded, Loaded]]:
     """The datasets at ``base`` and at ``head`` (the working tree when None)."""
     data_path = Path(data).resolve()
     repo = repo_root(data_path if data_path.is_dir() else Path.cwd())
@@ -443,16 +576,23 @@ def load_revisions(base: str, head: str | None, data: str | Path = "data", *,
                 yield old, Loaded(head, load_dataset(new_dir, today=today), new_dir)
 
 
-def changelog(base: str, head: str | None = None, data: str | Path = "data", *,
-              today: date | None = None) -> Changelog:
+def changelog(
+    base: str, head: str | None = None, data: str | Path = "data", *, today: date | None = None
+) -> Changelog:
     """The changelog of the data folder ``data`` from ``base`` to ``head`` (None: the
     working tree)."""
     with load_revisions(base, head, data, today=today) as (old, new):
         return _compare_loaded(old, new, data)
 
 
-def changelog_markdown(base: str, head: str | None = None, data: str | Path = "data", *,
-                       charts: Path | None = None, today: date | None = None) -> str:
+def changelog_markdown(
+    base: str,
+    head: str | None = None,
+    data: str | Path = "data",
+    *,
+    charts: Path | None = None,
+    today: date | None = None,
+) -> str:
     """The Markdown changelog; with ``charts``, also the before/after images of the charts
     whose data changed, written there."""
     with load_revisions(base, head, data, today=today) as (old, new):
@@ -466,8 +606,13 @@ def changelog_markdown(base: str, head: str | None = None, data: str | Path = "d
 
 def _compare_loaded(old: Loaded, new: Loaded, data: str | Path) -> Changelog:
     name = _data_name(data)
-    return compare(old.dataset, new.dataset, base=old.label, head=new.label,
-                   sides=((old.folder, name), (new.folder, name)))
+    return compare(
+        old.dataset,
+        new.dataset,
+        base=old.label,
+        head=new.label,
+        sides=((old.folder, name), (new.folder, name)),
+    )
 
 
 def _data_name(data: str | Path) -> str:

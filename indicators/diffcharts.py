@@ -12,8 +12,11 @@ def _data_of(fig: object) -> str:
     """A figure's traces as text: equal text, same chart data."""
     from plotly.utils import PlotlyJSONEncoder
 
-    return json.dumps(fig.to_plotly_json()["data"], cls=PlotlyJSONEncoder,  # type: ignore[attr-defined]
-                      sort_keys=True)
+    return json.dumps(
+        fig.to_plotly_json()["data"],
+        cls=PlotlyJSONEncoder,  # type: ignore[attr-defined]
+        sort_keys=True,
+    )
 
 
 def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
@@ -43,10 +46,15 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
                 images = [export.render(fig, "png") for fig in (before, after)]
                 for side, image in zip(("before", "after"), images, strict=True):
                     (out / f"{chart_id}-{side}.png").write_bytes(image)
-                same = " (the images look alike: only hover text or labels changed)" if (
-                    images[0] == images[1]) else ""
-                lines.append(f"- `{chart_id}` ({description}): `{chart_id}-before.png`, "
-                             f"`{chart_id}-after.png` in `{out}`{same}")
+                same = (
+                    " (the images look alike: only hover text or labels changed)"
+                    if (images[0] == images[1])
+                    else ""
+                )
+                lines.append(
+                    f"- `{chart_id}` ({description}): `{chart_id}-before.png`, "
+                    f"`{chart_id}-after.png` in `{out}`{same}"
+                )
     else:
         lines.append("No chart's data changed.")
     return "\n".join(lines + failed)

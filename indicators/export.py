@@ -31,8 +31,7 @@ from .geo import TOPOJSON_DIR
 
 PROJECT = "Bilateral economic indicators"
 FORMATS = ("png", "svg", "pdf")
-MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
-        "csv": "text/csv"}
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv"}
 DEFAULT_WIDTH = 1000
 DEFAULT_HEIGHT = 600
 PNG_SCALE = 2
@@ -74,9 +73,11 @@ def chromium_path() -> str | None:
 
 
 def missing_browser_message() -> str:
-    return ("Image export needs Chromium on this machine and none was found. Install Debian's "
-            "package: `sudo apt-get install chromium` (or set BROWSER_PATH to a Chrome or "
-            "Chromium binary).")
+    return (
+        "Image export needs Chromium on this machine and none was found. Install Debian's "
+        "package: `sudo apt-get install chromium` (or set BROWSER_PATH to a Chrome or "
+        "Chromium binary)."
+    )
 
 
 def last_failure() -> str | None:
@@ -142,8 +143,9 @@ class _Worker:
         # A browser killed at a deadline leaves tasks that fail later; they are expected and
         # must not print tracebacks into the server's log or the command's output.
         self.loop.set_exception_handler(lambda loop, context: None)
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True,
-                                       name="indicators-export")
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, daemon=True, name="indicators-export"
+        )
         self.thread.start()
         self.kaleido: Any = None
         self.renders = 0
@@ -178,8 +180,9 @@ class _Worker:
             raise ExportFailed("the browser has exited")
         self.renders += 1
         if hasattr(self.kaleido, "reload_after"):
-            self.kaleido.reload_after = (opts.get("format") == "pdf"
-                                         or self.renders % RELOAD_EVERY == 0)
+            self.kaleido.reload_after = (
+                opts.get("format") == "pdf" or self.renders % RELOAD_EVERY == 0
+            )
         return self.call(self._render(fig_dict, opts, pio.defaults.topojson), timeout)
 
     def _kill(self) -> None:
@@ -244,14 +247,18 @@ def _start_locked() -> None:
         raise ExportFailed(f"the browser ({path}) did not start within {limit:g} s") from None
     except Exception as exc:  # any failure to start is reported the same way
         worker.close(force=True)
-        raise ExportFailed(f"the browser ({path}) could not be started: "
-                           f"{_first_line(exc)}") from None
+        raise ExportFailed(
+            f"the browser ({path}) could not be started: {_first_line(exc)}"
+        ) from None
     _worker, _server_started = worker, True
 
 
 def _acquire() -> None:
-    wait = (_seconds("INDICATORS_EXPORT_TIMEOUT", RENDER_TIMEOUT)
-            + _seconds("INDICATORS_EXPORT_START_TIMEOUT", START_TIMEOUT) + 15)
+    wait = (
+        _seconds("INDICATORS_EXPORT_TIMEOUT", RENDER_TIMEOUT)
+        + _seconds("INDICATORS_EXPORT_START_TIMEOUT", START_TIMEOUT)
+        + 15
+    )
     if not _LOCK.acquire(timeout=wait):
         raise ExportFailed("the image service is busy with another export; try again")
 
@@ -307,8 +314,12 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
     notes = list(meta.get("notes", []))
     small = 11
     # Annotations render a subset of HTML: the text from the data is escaped after wrapping.
-    source_lines = [html.escape(line) for line in _wrap(
-        "Source: " + ("; ".join(sources) if sources else "none shown"), width - 40, small)]
+    source_lines = [
+        html.escape(line)
+        for line in _wrap(
+            "Source: " + ("; ".join(sources) if sources else "none shown"), width - 40, small
+        )
+    ]
     note_lines = [html.escape(line) for n in notes for line in _wrap(n, width - 40, small - 1)]
     # The dataset's title and licence, stamped on the figure by indicators.views.
     licence = meta.get("licence") or "licence not stated"
@@ -331,8 +342,11 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
         bottom = 50 + legend_px + text_block
     left = margin.l if margin.l is not None else 60
     right = margin.r if margin.r is not None else 30
-    layout: dict[str, Any] = {"width": width, "height": height,
-                              "margin": {"l": left, "r": right, "t": top, "b": bottom}}
+    layout: dict[str, Any] = {
+        "width": width,
+        "height": height,
+        "margin": {"l": left, "r": right, "t": top, "b": bottom},
+    }
     plot_h = max(1, height - top - bottom)
     plot_w = max(1, width - left - right)
     x_left = -(left - 12) / plot_w  # the figure's left edge, in the plot's paper units
@@ -346,20 +360,43 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
     added = []
     for i, line in enumerate(source_lines + note_lines):
         is_source = i < len(source_lines)
-        added.append(dict(
-            text=line, xref="paper", yref="paper", x=x_left, xanchor="left",
-            y=y_at(px), yanchor="top", showarrow=False, align="left",
-            font={"size": small if is_source else small - 1,
-                  "color": "#3e4c59" if is_source else "#616e7c"}))
+        added.append(
+            dict(
+                text=line,
+                xref="paper",
+                yref="paper",
+                x=x_left,
+                xanchor="left",
+                y=y_at(px),
+                yanchor="top",
+                showarrow=False,
+                align="left",
+                font={
+                    "size": small if is_source else small - 1,
+                    "color": "#3e4c59" if is_source else "#616e7c",
+                },
+            )
+        )
         px -= line_px
-    added.append(dict(text=footer, xref="paper", yref="paper", x=1 + (right - 12) / plot_w,
-                      xanchor="right", y=y_at(line_px + 2), yanchor="top", showarrow=False,
-                      font={"size": small - 1, "color": "#9aa5b1"}))
+    added.append(
+        dict(
+            text=footer,
+            xref="paper",
+            yref="paper",
+            x=1 + (right - 12) / plot_w,
+            xanchor="right",
+            y=y_at(line_px + 2),
+            yanchor="top",
+            showarrow=False,
+            font={"size": small - 1, "color": "#9aa5b1"},
+        )
+    )
     return layout, added
 
 
-def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
-             height: int = DEFAULT_HEIGHT) -> go.Figure:
+def decorate(
+    fig: go.Figure, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT
+) -> go.Figure:
     """The figure as it should print: source line, notes and footer below the plot."""
     layout, added = _decoration(fig, width, height)
     out = go.Figure(fig)
@@ -369,8 +406,9 @@ def decorate(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
     return out
 
 
-def decorated_dict(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
-                   height: int = DEFAULT_HEIGHT) -> dict[str, Any]:
+def decorated_dict(
+    fig: go.Figure, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT
+) -> dict[str, Any]:
     """:func:`decorate` as the plain figure data the browser draws, without building and
     validating a second figure (a tenth of a warm map export)."""
     layout, added = _decoration(fig, width, height)
@@ -382,8 +420,14 @@ def decorated_dict(fig: go.Figure, *, width: int = DEFAULT_WIDTH,
     return spec
 
 
-def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
-           height: int = DEFAULT_HEIGHT, decorated: bool = True) -> bytes:
+def render(
+    fig: go.Figure,
+    fmt: str,
+    *,
+    width: int = DEFAULT_WIDTH,
+    height: int = DEFAULT_HEIGHT,
+    decorated: bool = True,
+) -> bytes:
     """One image as bytes, in bounded time. Raises ExportUnavailable without Chromium and
     ExportFailed when the browser fails to start, crashes or hangs (it is then discarded,
     so the next call starts afresh)."""
@@ -391,10 +435,13 @@ def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     height = export_height(fig, height)
-    fig_dict = (decorated_dict(fig, width=width, height=height) if decorated
-                else fig.to_dict())
-    opts = {"format": fmt, "width": width, "height": height,
-            "scale": PNG_SCALE if fmt == "png" else 1}
+    fig_dict = decorated_dict(fig, width=width, height=height) if decorated else fig.to_dict()
+    opts = {
+        "format": fmt,
+        "width": width,
+        "height": height,
+        "scale": PNG_SCALE if fmt == "png" else 1,
+    }
     limit = _seconds("INDICATORS_EXPORT_TIMEOUT", RENDER_TIMEOUT)
     _acquire()  # one image at a time: kaleido draws in one tab
     try:
@@ -406,8 +453,10 @@ def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
             raise
         except concurrent.futures.TimeoutError:
             _discard(force=True)
-            _last_failure = (f"Image export failed: the browser did not answer within "
-                             f"{limit:g} s and was restarted. Try again.")
+            _last_failure = (
+                f"Image export failed: the browser did not answer within "
+                f"{limit:g} s and was restarted. Try again."
+            )
             raise ExportFailed(_last_failure) from None
         except ExportFailed as exc:
             _discard(force=True)
@@ -415,9 +464,11 @@ def render(fig: go.Figure, fmt: str, *, width: int = DEFAULT_WIDTH,
             raise ExportFailed(_last_failure) from None
         except Exception as exc:  # a crashed browser surfaces in many forms
             _discard(force=True)
-            _last_failure = ("Image export failed: the browser stopped while drawing "
-                             f"({type(exc).__name__}: {_first_line(exc)}) and was restarted. "
-                             "Try again.")
+            _last_failure = (
+                "Image export failed: the browser stopped while drawing "
+                f"({type(exc).__name__}: {_first_line(exc)}) and was restarted. "
+                "Try again."
+            )
             raise ExportFailed(_last_failure) from None
         _last_failure = None
     finally:

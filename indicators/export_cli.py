@@ -57,15 +57,21 @@ def _cmd_export(args: argparse.Namespace) -> int:
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in export.FORMATS]
     if unknown:
-        print(f"indicators export: unknown format(s) {', '.join(unknown)}; use "
-              f"{', '.join(export.FORMATS)}", file=sys.stderr)
+        print(
+            f"indicators export: unknown format(s) {', '.join(unknown)}; use "
+            f"{', '.join(export.FORMATS)}",
+            file=sys.stderr,
+        )
         return 2
     known = {c.id: c for c in charts}
     wanted = args.chart or list(known)
     missing = [c for c in wanted if c not in known]
     if missing:
-        print(f"indicators export: unknown chart id(s) {', '.join(missing)}; "
-              "see `indicators export --list`", file=sys.stderr)
+        print(
+            f"indicators export: unknown chart id(s) {', '.join(missing)}; "
+            "see `indicators export --list`",
+            file=sys.stderr,
+        )
         return 2
     if export.chromium_path() is None:
         print(f"indicators export: {export.missing_browser_message()}", file=sys.stderr)
@@ -77,12 +83,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        print(f"indicators export: cannot write to {out}: {exc.strerror}; choose a writable "
-              "folder with --out", file=sys.stderr)
+        print(
+            f"indicators export: cannot write to {out}: {exc.strerror}; choose a writable "
+            "folder with --out",
+            file=sys.stderr,
+        )
         return 1
     if not ds.report.valid:
-        print(f"indicators export: warning: {len(ds.report.errors)} problem(s) in the data; "
-              "charts show the valid records (run `indicators validate`)", file=sys.stderr)
+        print(
+            f"indicators export: warning: {len(ds.report.errors)} problem(s) in the data; "
+            "charts show the valid records (run `indicators validate`)",
+            file=sys.stderr,
+        )
     jobs = [(known[c], f) for c in wanted for f in formats]
     started = time.monotonic()
     written = []
@@ -100,12 +112,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"\nindicators export: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"\nindicators export: could not write an image: {exc}; files already written "
-              "are complete, the rest were not written", file=sys.stderr)
+        print(
+            f"\nindicators export: could not write an image: {exc}; files already written "
+            "are complete, the rest were not written",
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:  # a browser crash or timeout: a clear message, not a traceback
-        print(f"\nindicators export: rendering failed ({type(exc).__name__}: {exc}); check "
-              "that Chromium runs (`chromium --headless --version`)", file=sys.stderr)
+        print(
+            f"\nindicators export: rendering failed ({type(exc).__name__}: {exc}); check "
+            "that Chromium runs (`chromium --headless --version`)",
+            file=sys.stderr,
+        )
         return 1
     print(f"wrote {len(written)} file(s) to {out}")
     return 0
@@ -113,19 +131,29 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def add_export_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "export", help="render the standard chart set to PNG, SVG and PDF files",
+        "export",
+        help="render the standard chart set to PNG, SVG and PDF files",
         description="Render every dashboard chart with its default filters to files named by "
-                    "chart id. Needs Chromium (Debian: apt-get install chromium).")
+        "chart id. Needs Chromium (Debian: apt-get install chromium).",
+    )
     p.add_argument("--out", metavar="DIR", help="folder to write the images into")
-    p.add_argument("--format", default="png,svg,pdf",
-                   help="comma-separated formats: png, svg, pdf (default: all three)")
-    p.add_argument("--chart", action="append", metavar="ID",
-                   help="only this chart id (repeatable); see --list")
+    p.add_argument(
+        "--format",
+        default="png,svg,pdf",
+        help="comma-separated formats: png, svg, pdf (default: all three)",
+    )
+    p.add_argument(
+        "--chart", action="append", metavar="ID", help="only this chart id (repeatable); see --list"
+    )
     p.add_argument("--data", default="data", metavar="PATH", help="data folder (default: data)")
     add_dataset_option(p)
     p.add_argument("--width", type=int, default=export.DEFAULT_WIDTH, help="image width in px")
-    p.add_argument("--height", type=int, default=export.DEFAULT_HEIGHT,
-                   help="image height in px (tall charts keep their own height)")
+    p.add_argument(
+        "--height",
+        type=int,
+        default=export.DEFAULT_HEIGHT,
+        help="image height in px (tall charts keep their own height)",
+    )
     p.add_argument("--list", action="store_true", help="list the chart ids and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_export)

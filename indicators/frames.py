@@ -20,12 +20,24 @@ from .periods import parse_period
 LOWER = ("at_least", "more_than")
 UPPER = ("at_most", "less_than")
 QUALIFIER_WORDS = {
-    "exact": "", "approximately": "about ", "nearly": "nearly ", "at_least": "at least ",
-    "more_than": "more than ", "at_most": "at most ", "less_than": "less than ", "range": "",
+    "exact": "",
+    "approximately": "about ",
+    "nearly": "nearly ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "at_most": "at most ",
+    "less_than": "less than ",
+    "range": "",
 }
 QUALIFIER_SIGNS = {
-    "exact": "", "approximately": "≈", "nearly": "≲", "at_least": "≥", "more_than": ">",
-    "at_most": "≤", "less_than": "<", "range": "",
+    "exact": "",
+    "approximately": "≈",
+    "nearly": "≲",
+    "at_least": "≥",
+    "more_than": ">",
+    "at_most": "≤",
+    "less_than": "<",
+    "range": "",
 }
 QUALIFIER_NOTES = {
     "approximately": "≈: approximate figure as stated by the source",
@@ -36,8 +48,15 @@ QUALIFIER_NOTES = {
     "less_than": "<: upper bound ('less than') as stated by the source",
     "range": "ranges show the low and high figure stated by the source",
 }
-SOURCE_KIND_RANK = {"official_statistics": 0, "official_statement": 1, "think_tank": 2,
-                    "company": 3, "media": 4, "encyclopedia": 5, "other": 6}
+SOURCE_KIND_RANK = {
+    "official_statistics": 0,
+    "official_statement": 1,
+    "think_tank": 2,
+    "company": 3,
+    "media": 4,
+    "encyclopedia": 5,
+    "other": 6,
+}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CURRENCY = {"USD": "$", "EUR": "€", "CNY": "¥"}
@@ -83,14 +102,22 @@ def format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def format_value(value: float, unit: str, qualifier: str = "exact",
-                 value_max: float | None = None, *, sign: bool = False) -> str:
+def format_value(
+    value: float,
+    unit: str,
+    qualifier: str = "exact",
+    value_max: float | None = None,
+    *,
+    sign: bool = False,
+) -> str:
     """'more than $30 bn', '$94.8 bn', '≥ $30 bn' (with sign=True): the qualifier always kept."""
     scale = pick_scale(unit, [value])
     text = f"{scale.prefix}{format_number(value / scale.divisor)}{scale.suffix}"
     if qualifier == "range" and value_max is not None and not pd.isna(value_max):
-        text = (f"{scale.prefix}{format_number(value / scale.divisor)}–"
-                f"{format_number(value_max / scale.divisor)}{scale.suffix}")
+        text = (
+            f"{scale.prefix}{format_number(value / scale.divisor)}–"
+            f"{format_number(value_max / scale.divisor)}{scale.suffix}"
+        )
     if sign:
         mark = QUALIFIER_SIGNS.get(qualifier, "")
         return f"{mark} {text}".strip() if mark else text
@@ -152,9 +179,11 @@ def _published_key(sources: pd.DataFrame) -> dict[str, tuple[int, str]]:
     return out
 
 
-def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
-                    keys: Sequence[str] = ("indicator", "reporter", "partner", "period", "unit"),
-                    ) -> pd.DataFrame:
+def representatives(
+    obs: pd.DataFrame,
+    sources: pd.DataFrame,
+    keys: Sequence[str] = ("indicator", "reporter", "partner", "period", "unit"),
+) -> pd.DataFrame:
     """One row per datapoint key, chosen among the sources that state it.
 
     Preference: an exact figure over a qualified one, the figure most sources agree on, an
@@ -171,8 +200,12 @@ def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
     group = obs.groupby(list(keys), dropna=False, sort=False).ngroup().to_numpy()
     rounded = obs["value"].round(6).to_numpy()
     # How many of its group's sources state each row's (rounded) figure.
-    agree = pd.Series(np.ones(n, dtype=np.int64)).groupby(
-        [group, rounded], dropna=False).transform("size").to_numpy()
+    agree = (
+        pd.Series(np.ones(n, dtype=np.int64))
+        .groupby([group, rounded], dropna=False)
+        .transform("size")
+        .to_numpy()
+    )
     src = obs["source"].tolist()
     keyed = [ranks.get(s, (9, "")) for s in src]
     kind_rank = np.fromiter((k for k, _ in keyed), dtype=np.int64, count=n)
@@ -186,8 +219,9 @@ def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
     # Groups in order of first appearance, then the preference; ties keep the data's order.
     first_seen = np.full(group.max() + 1, n, dtype=np.int64)
     np.minimum.at(first_seen, group, np.arange(n))
-    order = np.lexsort((np.arange(n), pub_rank, no_pub, kind_rank, -agree, not_exact,
-                        first_seen[group]))
+    order = np.lexsort(
+        (np.arange(n), pub_rank, no_pub, kind_rank, -agree, not_exact, first_seen[group])
+    )
     g_sorted = group[order]
     starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
     best_pos = order[starts]
@@ -200,7 +234,8 @@ def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
     bv = values[best_of_row]
     ov = values[order]
     same = (np.abs(ov - bv) <= 1e-9 * np.maximum(np.abs(ov), np.abs(bv))) & (
-        qualifier[order] == qualifier[best_of_row])
+        qualifier[order] == qualifier[best_of_row]
+    )
     out = obs.iloc[best_pos].copy()
     for col in out.columns:
         # Rows rebuilt one by one used to turn a text column with no value at all into
@@ -212,12 +247,20 @@ def representatives(obs: pd.DataFrame, sources: pd.DataFrame,
     order_list = order.tolist()
     same_list = same.tolist()
     for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
-        members = order_list[start:start + size]
+        members = order_list[start : start + size]
         all_sources.append([src[i] for i in members])
-        alternatives.append([
-            {"value": value_list[i], "qualifier": qual_list[i], "source": src[i],
-             "value_max": value_max[i]}
-            for j, i in enumerate(members[1:], start + 1) if not same_list[j]])
+        alternatives.append(
+            [
+                {
+                    "value": value_list[i],
+                    "qualifier": qual_list[i],
+                    "source": src[i],
+                    "value_max": value_max[i],
+                }
+                for j, i in enumerate(members[1:], start + 1)
+                if not same_list[j]
+            ]
+        )
     out["sources"] = all_sources
     out["n_sources"] = sizes.astype(np.int64)
     out["alternatives"] = alternatives
@@ -228,11 +271,19 @@ def _neg(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text)
 
 
-def series(ds: Dataset, indicator: str | Sequence[str], *, reporters: Sequence[str] | None = None,
-           partners: Sequence[str] | None = None, annual: bool | None = True,
-           partial_label: str | None = None, basis: Sequence[str] = ("actual",),
-           unit: str | None = None, years: tuple[int, int] | None = None,
-           project: str | None = None) -> pd.DataFrame:
+def series(
+    ds: Dataset,
+    indicator: str | Sequence[str],
+    *,
+    reporters: Sequence[str] | None = None,
+    partners: Sequence[str] | None = None,
+    annual: bool | None = True,
+    partial_label: str | None = None,
+    basis: Sequence[str] = ("actual",),
+    unit: str | None = None,
+    years: tuple[int, int] | None = None,
+    project: str | None = None,
+) -> pd.DataFrame:
     """Observations of an indicator, filtered, with one representative per point."""
     obs = ds.observations
     if obs.empty:
@@ -279,12 +330,14 @@ class Headline:
     period_end: str = ""
 
 
-def headline(ds: Dataset, indicator: str, reporter: str, partner: str,
-             label: str, *, annual: bool = True) -> Headline | None:
+def headline(
+    ds: Dataset, indicator: str, reporter: str, partner: str, label: str, *, annual: bool = True
+) -> Headline | None:
     """The latest figure of a series, with the change on the previous period where the
     data has both as exact figures, and the source it comes from."""
-    s = series(ds, indicator, reporters=[reporter], partners=[partner],
-               annual=True if annual else None)
+    s = series(
+        ds, indicator, reporters=[reporter], partners=[partner], annual=True if annual else None
+    )
     if s.empty:
         return None
     s = s.sort_values("period_end")
@@ -300,40 +353,75 @@ def headline(ds: Dataset, indicator: str, reporter: str, partner: str,
         value_text=format_value(last["value"], last["unit"], last["qualifier"], last["value_max"]),
         period=parse_period(last["period"]).label(),
         source=source_label(ds.sources, last["source"]),
-        source_id=last["source"], delta_text=delta, n_sources=int(last["n_sources"]),
-        indicator=str(last["indicator"]), period_end=str(last["period_end"]))
+        source_id=last["source"],
+        delta_text=delta,
+        n_sources=int(last["n_sources"]),
+        indicator=str(last["indicator"]),
+        period_end=str(last["period_end"]),
+    )
 
 
-def mirror_table(ds: Dataset, partners: Sequence[str], years: tuple[int, int] | None = None,
-                 indicator: str = "", focus: str = "") -> pd.DataFrame:
+def mirror_table(
+    ds: Dataset,
+    partners: Sequence[str],
+    years: tuple[int, int] | None = None,
+    indicator: str = "",
+    focus: str = "",
+) -> pd.DataFrame:
     """The focus's figure and the partner's own figure for the same trade, side by side.
 
     The focus's figure is ``reporter focus, partner X``; the partner's is ``reporter X,
     partner focus``. Both must be in the same unit and for the same period to be compared.
     """
-    cols = ["partner", "period", "year", "focus_value", "partner_value", "gap_pct",
-            "focus_source", "partner_source", "unit", "focus_qualifier", "partner_qualifier"]
+    cols = [
+        "partner",
+        "period",
+        "year",
+        "focus_value",
+        "partner_value",
+        "gap_pct",
+        "focus_source",
+        "partner_source",
+        "unit",
+        "focus_qualifier",
+        "partner_qualifier",
+    ]
     obs = ds.observations
     if obs.empty or not indicator or not focus:
         return pd.DataFrame(columns=cols)
     base = obs[(obs["indicator"] == indicator) & (obs["basis"] == "actual")]
-    mine = representatives(base[(base["reporter"] == focus) & base["partner"].isin(partners)],
-                           ds.sources)
-    own = representatives(base[base["reporter"].isin(partners) & (base["partner"] == focus)],
-                          ds.sources)
+    mine = representatives(
+        base[(base["reporter"] == focus) & base["partner"].isin(partners)], ds.sources
+    )
+    own = representatives(
+        base[base["reporter"].isin(partners) & (base["partner"] == focus)], ds.sources
+    )
     if mine.empty or own.empty:
         return pd.DataFrame(columns=cols)
     own = own.rename(columns={"reporter": "mirror_partner"})
-    merged = mine.merge(own, left_on=["partner", "period", "unit"],
-                        right_on=["mirror_partner", "period", "unit"], suffixes=("_c", "_p"))
+    merged = mine.merge(
+        own,
+        left_on=["partner", "period", "unit"],
+        right_on=["mirror_partner", "period", "unit"],
+        suffixes=("_c", "_p"),
+    )
     rows = []
     for _, r in merged.iterrows():
-        rows.append({
-            "partner": r["partner_c"], "period": r["period"], "year": r["year_c"],
-            "focus_value": r["value_c"], "partner_value": r["value_p"],
-            "gap_pct": (r["value_c"] / r["value_p"] - 1) * 100 if r["value_p"] else math.nan,
-            "focus_source": r["source_c"], "partner_source": r["source_p"], "unit": r["unit"],
-            "focus_qualifier": r["qualifier_c"], "partner_qualifier": r["qualifier_p"]})
+        rows.append(
+            {
+                "partner": r["partner_c"],
+                "period": r["period"],
+                "year": r["year_c"],
+                "focus_value": r["value_c"],
+                "partner_value": r["value_p"],
+                "gap_pct": (r["value_c"] / r["value_p"] - 1) * 100 if r["value_p"] else math.nan,
+                "focus_source": r["source_c"],
+                "partner_source": r["source_p"],
+                "unit": r["unit"],
+                "focus_qualifier": r["qualifier_c"],
+                "partner_qualifier": r["qualifier_p"],
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
     if years is not None and not out.empty:
         out = out[out["year"].between(years[0], years[1])]
@@ -344,43 +432,73 @@ MIRROR_NOTE = (
     "Importers usually value goods including cost, insurance and freight (CIF) and by country "
     "of origin, counting trade that arrives through third countries; exporters value them free "
     "on board (FOB), attribute re-exports differently and may miss informal border trade. The "
-    "two sides of the same trade therefore rarely agree.")
+    "two sides of the same trade therefore rarely agree."
+)
 
 
 def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
     """Projects as bars from their first dated milestone or status to completion (the
     first `operational` status), or to today while under way."""
     today = today or date.today()
-    cols = ["id", "name", "kind", "status", "start", "end", "open_ended", "status_as_of",
-            "stale", "part_of"]
+    cols = [
+        "id",
+        "name",
+        "kind",
+        "status",
+        "start",
+        "end",
+        "open_ended",
+        "status_as_of",
+        "stale",
+        "part_of",
+    ]
     if ds.projects.empty:
         return pd.DataFrame(columns=cols)
     ms = ds.milestones
     rows = []
     for _, p in ds.projects.iterrows():
-        dates = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
-                 for s in p["status_history"]]
+        dates = [
+            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+            for s in p["status_history"]
+        ]
         if not ms.empty:
             dates += [d.date() for d in ms.loc[ms["project"] == p["id"], "when"]]
         if not dates:
             continue
         # The bar is the phase the status history describes: from the start of
         # construction where it is dated (a 1996 agreement is a milestone, not a bar).
-        built = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
-                 for s in p["status_history"] if s["status"] == "under_construction"]
+        built = [
+            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+            for s in p["status_history"]
+            if s["status"] == "under_construction"
+        ]
         start = min(built) if built else min(dates)
-        done = [parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
-                for s in p["status_history"] if s["status"] == "operational"]
-        open_ended = p["status"] in ("under_construction", "planned", "agreed", "announced",
-                                     "proposed") or not done
+        done = [
+            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+            for s in p["status_history"]
+            if s["status"] == "operational"
+        ]
+        open_ended = (
+            p["status"] in ("under_construction", "planned", "agreed", "announced", "proposed")
+            or not done
+        )
         end = today if open_ended else min(done)
         if end <= start:
             end = start
-        rows.append({"id": p["id"], "name": p["name"], "kind": p["kind"],
-                     "status": p["status"], "start": pd.Timestamp(start),
-                     "end": pd.Timestamp(end), "open_ended": open_ended,
-                     "status_as_of": p["status_as_of"], "stale": bool(p["stale"]),
-                     "part_of": p["part_of"] if isinstance(p["part_of"], str) else None})
+        rows.append(
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "kind": p["kind"],
+                "status": p["status"],
+                "start": pd.Timestamp(start),
+                "end": pd.Timestamp(end),
+                "open_ended": open_ended,
+                "status_as_of": p["status_as_of"],
+                "stale": bool(p["stale"]),
+                "part_of": p["part_of"] if isinstance(p["part_of"], str) else None,
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("start", kind="stable").reset_index(drop=True)
 
@@ -419,16 +537,26 @@ def with_citations(obs: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     labels = {s: source_label(sources, s) for s in ids}
     urls = {s: http_url((index.get(s) or {}).get("url")) for s in ids}
     return obs.assign(
-        figure=[format_value(v, u, q, m) for v, u, q, m in zip(
-            obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True)],
+        figure=[
+            format_value(v, u, q, m)
+            for v, u, q, m in zip(
+                obs["value"], obs["unit"], obs["qualifier"], obs["value_max"], strict=True
+            )
+        ],
         citation=[labels.get(s, s) for s in obs["source"]],
-        url=[urls.get(s) for s in obs["source"]])
+        url=[urls.get(s) for s in obs["source"]],
+    )
 
 
-def filter_observations(ds: Dataset, *, indicators: Sequence[str] | None = None,
-                        partners: Sequence[str] | None = None,
-                        years: tuple[int, int] | None = None,
-                        sources: Sequence[str] | None = None, text: str = "") -> pd.DataFrame:
+def filter_observations(
+    ds: Dataset,
+    *,
+    indicators: Sequence[str] | None = None,
+    partners: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+    sources: Sequence[str] | None = None,
+    text: str = "",
+) -> pd.DataFrame:
     """The Data page's filters: every argument narrows; empty means all."""
     obs = ds.observations
     mask = pd.Series(True, index=obs.index)
@@ -442,9 +570,20 @@ def filter_observations(ds: Dataset, *, indicators: Sequence[str] | None = None,
         mask &= obs["source"].isin(sources)
     if text:
         needle = text.casefold()
-        hay = (obs["indicator"].astype(str) + " " + obs["note"].fillna("").astype(str) + " "
-               + obs["source"].astype(str) + " " + obs["project"].fillna("").astype(str) + " "
-               + obs["period"].astype(str) + " " + obs["reporter"].fillna("").astype(str) + " "
-               + obs["partner"].fillna("").astype(str))
+        hay = (
+            obs["indicator"].astype(str)
+            + " "
+            + obs["note"].fillna("").astype(str)
+            + " "
+            + obs["source"].astype(str)
+            + " "
+            + obs["project"].fillna("").astype(str)
+            + " "
+            + obs["period"].astype(str)
+            + " "
+            + obs["reporter"].fillna("").astype(str)
+            + " "
+            + obs["partner"].fillna("").astype(str)
+        )
         mask &= hay.str.casefold().str.contains(needle, regex=False)
     return obs[mask]

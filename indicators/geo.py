@@ -40,8 +40,9 @@ def _latitude(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
 
 
-def _proportioned(west: float, east: float, south: float,
-                  north: float) -> tuple[float, float, float, float]:
+def _proportioned(
+    west: float, east: float, south: float, north: float
+) -> tuple[float, float, float, float]:
     """The box widened or heightened about its centre to an aspect between TALLEST and
     WIDEST: more of the surroundings, never less of the countries."""
     y0, y1 = _mercator(south), _mercator(north)
@@ -73,9 +74,11 @@ def _world() -> dict:
 @lru_cache(maxsize=1)
 def centres() -> dict[str, tuple[float, float]]:
     """Each country's centre (longitude, latitude) as the outlines give it."""
-    return {g["id"]: tuple(g["properties"]["ct"])
-            for g in _world()["objects"]["countries"]["geometries"]
-            if g.get("id") and "ct" in g.get("properties", {})}
+    return {
+        g["id"]: tuple(g["properties"]["ct"])
+        for g in _world()["objects"]["countries"]["geometries"]
+        if g.get("id") and "ct" in g.get("properties", {})
+    }
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +103,12 @@ def extents() -> dict[str, tuple[float, float, float, float]]:
             continue
         arcs = [i if i >= 0 else ~i for i in _arc_ids(geom.get("arcs", []))]
         if arcs:
-            out[ident] = (min(boxes[i][0] for i in arcs), min(boxes[i][1] for i in arcs),
-                          max(boxes[i][2] for i in arcs), max(boxes[i][3] for i in arcs))
+            out[ident] = (
+                min(boxes[i][0] for i in arcs),
+                min(boxes[i][1] for i in arcs),
+                max(boxes[i][2] for i in arcs),
+                max(boxes[i][3] for i in arcs),
+            )
     return out
 
 
@@ -127,9 +134,17 @@ def frame(countries: Iterable[str], anchor: str | None = None) -> Frame | None:
     east, north = max(b[2] for b in known) + PAD, max(b[3] for b in known) + PAD
     west, east = max(west, -180.0), min(east, 180.0)
     south, north = max(south, -85.0), min(north, 85.0)
-    scope = next((name for name, ((lo0, lo1), (la0, la1)) in SCOPES.items()
-                  if lo0 - SLACK <= west and east <= lo1 + SLACK and la0 - SLACK <= south
-                  and north <= la1 + SLACK), "world")
+    scope = next(
+        (
+            name
+            for name, ((lo0, lo1), (la0, la1)) in SCOPES.items()
+            if lo0 - SLACK <= west
+            and east <= lo1 + SLACK
+            and la0 - SLACK <= south
+            and north <= la1 + SLACK
+        ),
+        "world",
+    )
     # The outline set follows the countries; the frame around them is then proportioned.
     west, east, south, north = _proportioned(west, east, south, north)
     return Frame(scope, 110 if scope == "world" else 50, (west, east), (south, north))

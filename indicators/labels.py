@@ -17,23 +17,43 @@ from .periods import PeriodError, parse_period
 
 WORDS = {
     # qualifiers
-    "exact": "exact", "approximately": "approximate", "nearly": "nearly",
-    "at_least": "at least", "more_than": "more than", "at_most": "at most",
-    "less_than": "less than", "range": "range",
+    "exact": "exact",
+    "approximately": "approximate",
+    "nearly": "nearly",
+    "at_least": "at least",
+    "more_than": "more than",
+    "at_most": "at most",
+    "less_than": "less than",
+    "range": "range",
     # bases
-    "actual": "actual", "target": "target", "pledge": "pledge", "plan": "plan",
-    "forecast": "forecast", "estimate": "estimate", "design": "design",
+    "actual": "actual",
+    "target": "target",
+    "pledge": "pledge",
+    "plan": "plan",
+    "forecast": "forecast",
+    "estimate": "estimate",
+    "design": "design",
     # project statuses
-    "proposed": "proposed", "announced": "announced", "agreed": "agreed",
-    "planned": "planned", "under_construction": "under construction",
-    "operational": "operational", "suspended": "suspended", "cancelled": "cancelled",
+    "proposed": "proposed",
+    "announced": "announced",
+    "agreed": "agreed",
+    "planned": "planned",
+    "under_construction": "under construction",
+    "operational": "operational",
+    "suspended": "suspended",
+    "cancelled": "cancelled",
     # precision of a route
-    "endpoints_only": "endpoints only", "approximate": "approximate",
+    "endpoints_only": "endpoints only",
+    "approximate": "approximate",
     # kinds of sources
-    "official_statistics": "official statistics", "official_statement": "official statement",
-    "think_tank": "think tank", "fibre_optic_cable": "fibre-optic cable",
-    "air_route": "air route", "dry_port": "dry port",
-    "multimodal_corridor": "multimodal corridor", "economic_zone": "economic zone",
+    "official_statistics": "official statistics",
+    "official_statement": "official statement",
+    "think_tank": "think tank",
+    "fibre_optic_cable": "fibre-optic cable",
+    "air_route": "air route",
+    "dry_port": "dry port",
+    "multimodal_corridor": "multimodal corridor",
+    "economic_zone": "economic zone",
     "power_line": "power line",
 }
 
@@ -76,11 +96,14 @@ class Labels:
 
     def _pattern(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._names = {**{k: v for k, v in self.entities.items() if k != v},
-                           **{k: v for k, v in self.indicators.items() if "_" in k}}
+            self._names = {
+                **{k: v for k, v in self.entities.items() if k != v},
+                **{k: v for k, v in self.indicators.items() if "_" in k},
+            }
             words = sorted(self._names, key=len, reverse=True) or ["(?!x)x"]
             self._compiled = re.compile(
-                r"(?<![\w+-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w+-])")
+                r"(?<![\w+-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w+-])"
+            )
         return self._compiled
 
     def entity(self, code: object) -> str:
@@ -117,12 +140,28 @@ def of(ds: Dataset) -> Labels:
 
 
 # The datapoint columns a page shows, figure and period first (what a narrow screen keeps).
-SHOWN = ["Figure", "Period", "Indicator", "Reporter", "Partner", "Basis", "Source",
-         "Locator", "Note", "Project", "Link"]
+SHOWN = [
+    "Figure",
+    "Period",
+    "Indicator",
+    "Reporter",
+    "Partner",
+    "Basis",
+    "Source",
+    "Locator",
+    "Note",
+    "Project",
+    "Link",
+]
 
 
-def datapoints(obs: pd.DataFrame, ds: Dataset, *, columns: Iterable[str] = SHOWN,
-               cited: pd.DataFrame | None = None) -> pd.DataFrame:
+def datapoints(
+    obs: pd.DataFrame,
+    ds: Dataset,
+    *,
+    columns: Iterable[str] = SHOWN,
+    cited: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Datapoints as a page lists them: names, words and period labels, never ids; the
     figure as stated with its qualifier. ``cited`` is ``obs`` with citations when the caller
     has it (the Data page's cached table)."""
@@ -131,19 +170,22 @@ def datapoints(obs: pd.DataFrame, ds: Dataset, *, columns: Iterable[str] = SHOWN
         return pd.DataFrame(columns=wanted)
     c = cited if cited is not None else with_citations(obs, ds.sources)
     lab = of(ds)
-    out = pd.DataFrame({
-        "Figure": c["figure"],
-        "Period": [period(p) for p in c["period"]],
-        "Indicator": [lab.indicator(i) for i in c["indicator"]],
-        "Reporter": [lab.entity(e) for e in c["reporter"]],
-        "Partner": [lab.entity(e) for e in c["partner"]],
-        "Basis": [word(b) for b in c["basis"]],
-        "Source": c["citation"],
-        "Locator": c["locator"],
-        "Note": [lab.prose(n) for n in c["note"]] if "note" in c else "",
-        "Project": [lab.project(p) for p in c["project"]] if "project" in c else "",
-        "Link": c["url"],
-    }, index=c.index)
+    out = pd.DataFrame(
+        {
+            "Figure": c["figure"],
+            "Period": [period(p) for p in c["period"]],
+            "Indicator": [lab.indicator(i) for i in c["indicator"]],
+            "Reporter": [lab.entity(e) for e in c["reporter"]],
+            "Partner": [lab.entity(e) for e in c["partner"]],
+            "Basis": [word(b) for b in c["basis"]],
+            "Source": c["citation"],
+            "Locator": c["locator"],
+            "Note": [lab.prose(n) for n in c["note"]] if "note" in c else "",
+            "Project": [lab.project(p) for p in c["project"]] if "project" in c else "",
+            "Link": c["url"],
+        },
+        index=c.index,
+    )
     return out[[w for w in wanted if w in out.columns]]
 
 
@@ -152,7 +194,15 @@ def figure_of(value: float, unit: str, qualifier: str, value_max: float | None =
 
 
 def status_history(history: list[dict], ds: Dataset) -> pd.DataFrame:
-    return pd.DataFrame([{"Status": word(s["status"]), "As of": format_date(s["as_of"]),
-                          "Source": source_label(ds.sources, s["source"]),
-                          "Locator": s["locator"]} for s in history],
-                        columns=["Status", "As of", "Source", "Locator"])
+    return pd.DataFrame(
+        [
+            {
+                "Status": word(s["status"]),
+                "As of": format_date(s["as_of"]),
+                "Source": source_label(ds.sources, s["source"]),
+                "Locator": s["locator"],
+            }
+            for s in history
+        ],
+        columns=["Status", "As of", "Source", "Locator"],
+    )

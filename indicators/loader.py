@@ -42,8 +42,13 @@ def data_files(path: str | os.PathLike[str]) -> list[Path]:
     root = Path(path)
     if root.is_file():
         return [root]
-    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.suffix in (".yaml", ".yml")
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
     return sorted(files)
 
 
@@ -66,24 +71,39 @@ def _read_file(path: Path, name: str) -> tuple[str, bytes | None, CompiledFile |
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             cf = CompiledFile(name)
-            cf.problems.append(Problem(
-                "file-too-big", f"the file is {size / 1e6:.0f} MB; the limit is "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB", name, 1, 1,
-                hint="split it into several smaller files"))
+            cf.problems.append(
+                Problem(
+                    "file-too-big",
+                    f"the file is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+                    name,
+                    1,
+                    1,
+                    hint="split it into several smaller files",
+                )
+            )
             return name, None, cf, "too-big:" + name
         raw = path.read_bytes()
     except OSError as exc:
         cf = CompiledFile(name)
-        cf.problems.append(Problem("unreadable", f"cannot read the file: {exc.strerror}",
-                                   name, 1, 1, hint="check that it exists and is readable"))
+        cf.problems.append(
+            Problem(
+                "unreadable",
+                f"cannot read the file: {exc.strerror}",
+                name,
+                1,
+                1,
+                hint="check that it exists and is readable",
+            )
+        )
         return name, None, cf, "unreadable:" + name
     # Keyed by content alone, so a copied or renamed file is still a cache hit; the
     # file name is stamped on after reading.
     return name, raw, None, cache.key("file", raw)
 
 
-def _compiled(name: str, raw: bytes | None, failed: CompiledFile | None,
-              digest: str) -> CompiledFile:
+def _compiled(
+    name: str, raw: bytes | None, failed: CompiledFile | None, digest: str
+) -> CompiledFile:
     if failed is not None or raw is None:
         return failed or CompiledFile(name)
     hit = cache.read("file", digest)
@@ -116,24 +136,41 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     root = Path(path)
     report = Report()
     if not root.exists():
-        report.problems.append(Problem(
-            "no-data", f"{path} does not exist", str(path), 0, 0,
-            hint="pass the folder that holds the data files, e.g. `data`"))
+        report.problems.append(
+            Problem(
+                "no-data",
+                f"{path} does not exist",
+                str(path),
+                0,
+                0,
+                hint="pass the folder that holds the data files, e.g. `data`",
+            )
+        )
         return build_frames({}, report), report
     descriptor = root / DESCRIPTOR if root.is_dir() else None
     files = [f for f in data_files(root) if f != descriptor]
     desc_name = _display_names(root, [root / DESCRIPTOR])[0] if root.is_dir() else str(root)
-    desc_loc, desc_problems = (read_descriptor(descriptor, desc_name)
-                               if descriptor is not None and descriptor.is_file() else (None, []))
+    desc_loc, desc_problems = (
+        read_descriptor(descriptor, desc_name)
+        if descriptor is not None and descriptor.is_file()
+        else (None, [])
+    )
     # Hash every file first: when the whole dataset is in the cache, that is all the work
     # (no per-file entry is read).
-    read = [_read_file(f, name) for f, name in zip(files, _display_names(root, files),
-                                                   strict=True)]
+    read = [_read_file(f, name) for f, name in zip(files, _display_names(root, files), strict=True)]
     digests = [digest for _, _, _, digest in read]
-    fingerprint = hashlib.sha256("\n".join(
-        [cache.CODE_VERSION, today.isoformat(), *(str(f) for f in files), *digests,
-         repr(desc_loc.data) if desc_loc else "", repr(desc_problems)]
-    ).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        "\n".join(
+            [
+                cache.CODE_VERSION,
+                today.isoformat(),
+                *(str(f) for f in files),
+                *digests,
+                repr(desc_loc.data) if desc_loc else "",
+                repr(desc_problems),
+            ]
+        ).encode()
+    ).hexdigest()
     hit = cache.read("dataset", fingerprint)
     if isinstance(hit, Dataset):
         return hit, hit.report
@@ -142,8 +179,9 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     for cf in compiled:
         report.extend(cf.problems)
     records = gather(compiled)
-    obs = ObservationTable.concat([(cf.file, cf.observations) for cf in compiled
-                                   if cf.observations is not None])
+    obs = ObservationTable.concat(
+        [(cf.file, cf.observations) for cf in compiled if cf.observations is not None]
+    )
     del compiled
     problems: list[Problem] = []
     index = unique_ids(records, problems)
@@ -163,13 +201,22 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
         dataset.relationship = from_descriptor(desc_loc.data)
     else:
         # A broken descriptor is reported above; the app still charts what the data implies.
-        dataset.relationship = infer(dataset.observations, dataset.indicators,
-                                     dataset.entities, root.resolve().name)
+        dataset.relationship = infer(
+            dataset.observations, dataset.indicators, dataset.entities, root.resolve().name
+        )
         if descriptor is not None and not descriptor.is_file():
             report.problems.append(inferred_warning(dataset.relationship, desc_name))
     if not files:
-        report.problems.append(Problem("no-data", f"no .yaml files under {path}", str(path), 0, 0,
-                                       hint="data files end in .yaml"))
+        report.problems.append(
+            Problem(
+                "no-data",
+                f"no .yaml files under {path}",
+                str(path),
+                0,
+                0,
+                hint="data files end in .yaml",
+            )
+        )
     cache.write("dataset", fingerprint, dataset)
     return dataset, report
 
@@ -181,8 +228,7 @@ def load_dataset(path: str | os.PathLike[str] = "data", *, today: date | None = 
     return dataset
 
 
-def validate_dataset(path: str | os.PathLike[str] = "data", *,
-                     today: date | None = None) -> Report:
+def validate_dataset(path: str | os.PathLike[str] = "data", *, today: date | None = None) -> Report:
     """Every problem in the dataset under ``path``. Never raises on bad data."""
     _, report = _validate(path, today or date.today())
     return report

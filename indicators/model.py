@@ -36,7 +36,8 @@ def _text(value: Any) -> Any:
         raise PydanticCustomError(
             "yaml11-bool",
             "this value was read as a boolean ({value}); quote it if you meant the text",
-            {"value": value})
+            {"value": value},
+        )
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -48,11 +49,11 @@ def _number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, str):
             raise PydanticCustomError(
-                "not-a-number",
-                "'{value}' is not a plain number",
-                {"value": value[:60]})
-        raise PydanticCustomError("not-a-number", "expected a number, got {kind}",
-                                  {"kind": type(value).__name__})
+                "not-a-number", "'{value}' is not a plain number", {"value": value[:60]}
+            )
+        raise PydanticCustomError(
+            "not-a-number", "expected a number, got {kind}", {"kind": type(value).__name__}
+        )
     if isinstance(value, float) and not math.isfinite(value):
         raise PydanticCustomError("not-finite", "NaN and infinity are not figures", {})
     return value
@@ -63,18 +64,23 @@ def _slug(value: str) -> str:
         odd = next((ch for ch in value if not ch.isascii() or not ch.isprintable()), None)
         if odd is not None:  # a look-alike (Cyrillic о) or an invisible character
             raise PydanticCustomError(
-                "bad-id", "'{value}' is not a valid id: it contains {char} ({name})",
-                {"value": value[:60], "char": ascii(odd),
-                 "name": unicodedata.name(odd, f"U+{ord(odd):04X}")})
-        raise PydanticCustomError(
-            "bad-id", "'{value}' is not a valid id", {"value": value[:60]})
+                "bad-id",
+                "'{value}' is not a valid id: it contains {char} ({name})",
+                {
+                    "value": value[:60],
+                    "char": ascii(odd),
+                    "name": unicodedata.name(odd, f"U+{ord(odd):04X}"),
+                },
+            )
+        raise PydanticCustomError("bad-id", "'{value}' is not a valid id", {"value": value[:60]})
     return value
 
 
 def _entity_id(value: str) -> str:
     if not _ENTITY.fullmatch(value):
-        raise PydanticCustomError("bad-entity",
-                                  "'{value}' is not an entity code", {"value": value[:60]})
+        raise PydanticCustomError(
+            "bad-entity", "'{value}' is not an entity code", {"value": value[:60]}
+        )
     return value
 
 
@@ -94,8 +100,10 @@ def _dateish(value: str) -> str:
         raise PydanticCustomError("bad-date", str(exc), {}) from None
     if p.kind not in ("year", "month", "date"):
         raise PydanticCustomError(
-            "bad-date", "'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-            {"value": value[:60]})
+            "bad-date",
+            "'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            {"value": value[:60]},
+        )
     return value
 
 
@@ -103,8 +111,10 @@ def _url(value: str) -> str:
     lowered = value.strip().lower()
     if not (lowered.startswith("http://") or lowered.startswith("https://")):
         raise PydanticCustomError(
-            "bad-url", "only http:// and https:// addresses are allowed, got '{value}'",
-            {"value": value[:80]})
+            "bad-url",
+            "only http:// and https:// addresses are allowed, got '{value}'",
+            {"value": value[:80]},
+        )
     if any(ch.isspace() for ch in value.strip()) or '"' in value or "<" in value:
         raise PydanticCustomError("bad-url", "the address contains spaces or quotes", {})
     return value.strip()
@@ -120,25 +130,59 @@ DateText = Annotated[str, BeforeValidator(_text), AfterValidator(_dateish)]
 Url = Annotated[str, AfterValidator(_url)]
 
 Qualifier = Literal[
-    "exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than", "range"]
+    "exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than", "range"
+]
 Basis = Literal["actual", "target", "pledge", "plan", "forecast", "estimate", "design"]
 SourceKind = Literal[
-    "official_statistics", "official_statement", "media", "think_tank", "company",
-    "encyclopedia", "other"]
+    "official_statistics",
+    "official_statement",
+    "media",
+    "think_tank",
+    "company",
+    "encyclopedia",
+    "other",
+]
 TradeRole = Literal["total", "exports", "imports", "growth", "share"]
 IndicatorKind = Literal["flow", "stock", "count", "rate", "share", "level"]
 Direction = Literal["directional", "two_way", "none"]
 EntityKind = Literal["country", "group", "organisation", "region"]
 ProjectKind = Literal[
-    "railway", "road", "pipeline", "fibre_optic_cable", "air_route", "port",
-    "dry_port", "multimodal_corridor", "economic_zone", "power_line", "other"]
+    "railway",
+    "road",
+    "pipeline",
+    "fibre_optic_cable",
+    "air_route",
+    "port",
+    "dry_port",
+    "multimodal_corridor",
+    "economic_zone",
+    "power_line",
+    "other",
+]
 ProjectStatus = Literal[
-    "proposed", "announced", "agreed", "planned", "under_construction", "operational",
-    "suspended", "cancelled"]
+    "proposed",
+    "announced",
+    "agreed",
+    "planned",
+    "under_construction",
+    "operational",
+    "suspended",
+    "cancelled",
+]
 Precision = Literal["exact", "approximate", "endpoints_only"]
 EventKind = Literal[
-    "summit", "ministerial", "declaration", "treaty", "agreement", "membership",
-    "institution", "visa", "initiative", "visit", "other"]
+    "summit",
+    "ministerial",
+    "declaration",
+    "treaty",
+    "agreement",
+    "membership",
+    "institution",
+    "visa",
+    "initiative",
+    "visit",
+    "other",
+]
 
 
 class _Record(BaseModel):
@@ -166,17 +210,21 @@ class Indicator(_Record):
     unit: NonEmpty = Field(description="canonical unit: values are converted to it")
     also_accepts: list[NonEmpty] = Field(
         default_factory=list,
-        description="other base units kept as stated when no sourced rate converts them (CNY)")
+        description="other base units kept as stated when no sourced rate converts them (CNY)",
+    )
     kind: IndicatorKind
     direction: Direction = "none"
     topic: Slug = Field(description="groups indicators in the dashboard: trade, investment ...")
     allow_negative: StrictBool = False
     role: TradeRole | None = Field(
-        None, description="what this indicator stands for in the trade charts: `total` (exports "
-                          "plus imports), `exports`, `imports`, `growth` (of total trade) or "
-                          "`share` (of total trade)")
+        None,
+        description="what this indicator stands for in the trade charts: `total` (exports "
+        "plus imports), `exports`, `imports`, `growth` (of total trade) or "
+        "`share` (of total trade)",
+    )
     headline: StrictBool = Field(
-        False, description="shown by default on its topic's page and in the Overview's cards")
+        False, description="shown by default on its topic's page and in the Overview's cards"
+    )
 
 
 class Entity(_Record):
@@ -193,27 +241,32 @@ class Source(_Record):
     title: NonEmpty
     publisher: NonEmpty
     original_publisher: Text | None = Field(
-        None, description="the outlet that first published it, where this is a mirror or repost")
+        None, description="the outlet that first published it, where this is a mirror or repost"
+    )
     published: DateText | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, or null")
     published_note: Text | None = Field(
-        None, description="context for an unknown or approximate date")
+        None, description="context for an unknown or approximate date"
+    )
     url: Url
     language: Annotated[str, AfterValidator(lambda v: v if _LANG.fullmatch(v) else _bad_lang(v))]
     accessed: DateText | None = None
     kind: SourceKind = "media"
     figures: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="how many figures the report lists, so coverage can be checked")
+        None, description="how many figures the report lists, so coverage can be checked"
+    )
 
 
 def _bad_lang(value: str) -> str:
-    raise PydanticCustomError("bad-language", "'{value}' is not an ISO 639-1 code such as `en`",
-                              {"value": value[:20]})
+    raise PydanticCustomError(
+        "bad-language", "'{value}' is not an ISO 639-1 code such as `en`", {"value": value[:20]}
+    )
 
 
 class Observation(_Record):
     indicator: Slug
     reporter: EntityId | None = Field(
-        None, description="whose statistics or statement: `CHN` for China's customs")
+        None, description="whose statistics or statement: `CHN` for China's customs"
+    )
     partner: EntityId | None = None
     period: PeriodText
     value: Number
@@ -227,9 +280,11 @@ class Observation(_Record):
     project: Slug | None = None
     event: Slug | None = Field(None, description="the event where a target or pledge was made")
     base_period: PeriodText | None = Field(
-        None, description="for a growth rate or change: the period it compares against")
+        None, description="for a growth rate or change: the period it compares against"
+    )
     share_of: EntityId | None = Field(
-        None, description="for a share: the total it is a share of (`C5` for China–C5 trade)")
+        None, description="for a share: the total it is a share of (`C5` for China–C5 trade)"
+    )
 
 
 class Waypoint(_Record):
@@ -299,7 +354,8 @@ class Descriptor(_Record):
     focus: EntityId = Field(description="the country whose relationships the dataset follows")
     partners: list[EntityId] = Field(min_length=1, description="its declared partners")
     group: EntityId | None = Field(
-        None, description="the entity that stands for the partners' total (`C5`)")
+        None, description="the entity that stands for the partners' total (`C5`)"
+    )
     licence: NonEmpty = Field(description="the data's licence: `CC BY 4.0`")
 
 

@@ -40,21 +40,37 @@ def _records(files: list[Path], section: str) -> list[dict]:
 
 
 def _dump(header: str, section: str, records: list[dict]) -> str:
-    body = yaml.safe_dump({section: records}, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=None)
+    body = yaml.safe_dump(
+        {section: records}, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
     return f"# {header}\n{body}"
 
 
-def new_dataset(folder: str | Path, *, ident: str, focus: str, partners: list[str],
-                group: str | None = None, title: str | None = None,
-                licence: str = "CC BY 4.0", catalog: Path = BUNDLED / "catalog") -> Skeleton:
+def new_dataset(
+    folder: str | Path,
+    *,
+    ident: str,
+    focus: str,
+    partners: list[str],
+    group: str | None = None,
+    title: str | None = None,
+    licence: str = "CC BY 4.0",
+    catalog: Path = BUNDLED / "catalog",
+) -> Skeleton:
     """Write the skeleton into ``folder`` (created; it must not hold files already)."""
     out = Path(folder)
     if out.exists() and any(out.iterdir()):
         raise NewDatasetError(f"{out} already holds files; choose a new folder with --out")
     try:
-        Descriptor(id=ident, title=title or ident, description="-", focus=focus,
-                   partners=partners, group=group, licence=licence)
+        Descriptor(
+            id=ident,
+            title=title or ident,
+            description="-",
+            focus=focus,
+            partners=partners,
+            group=group,
+            licence=licence,
+        )
     except Exception as exc:  # pydantic's message names the bad field
         raise NewDatasetError(f"the arguments do not make a valid dataset.yaml: {exc}") from None
     if focus in partners:
@@ -70,39 +86,69 @@ def new_dataset(folder: str | Path, *, ident: str, focus: str, partners: list[st
             raise NewDatasetError(
                 f"the bundled group {group} has the members "
                 f"{', '.join(known.get('members') or []) or 'none'}; list those as partners "
-                "or name another group")
+                "or name another group"
+            )
         if not known:
             unnamed.append(group)
-        chosen.append(known or {"id": group, "name": group, "kind": "group",
-                                "members": list(partners)})
+        chosen.append(
+            known or {"id": group, "name": group, "kind": "group", "members": list(partners)}
+        )
     names = {e["id"]: e["name"] for e in chosen}
     partner_names = ", ".join(names[p] for p in partners)
     descriptor = {
         "id": ident,
         "title": title or f"{names[focus]} with {names[group] if group else partner_names}",
         "description": f"Trade, investment, projects and milestones of {names[focus]} with "
-                       f"{partner_names}, as public reports state them.",
-        "focus": focus, "partners": list(partners), "group": group, "licence": licence}
+        f"{partner_names}, as public reports state them.",
+        "focus": focus,
+        "partners": list(partners),
+        "group": group,
+        "licence": licence,
+    }
     out.mkdir(parents=True, exist_ok=True)
     (out / "catalog").mkdir()
     written = []
-    text = ("# Which relationship this dataset follows (see data/README.md, 'dataset.yaml').\n"
-            + yaml.safe_dump(descriptor, sort_keys=False, allow_unicode=True, width=100,
-                             default_flow_style=None))
+    text = (
+        "# Which relationship this dataset follows (see data/README.md, 'dataset.yaml').\n"
+        + yaml.safe_dump(
+            descriptor, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+        )
+    )
     written.append(_write(out / DESCRIPTOR, text))
-    written.append(_write(out / "catalog" / "units.yaml", _dump(
-        "Units, as in the bundled dataset.", "units",
-        _records(files, "units"))))
-    written.append(_write(out / "catalog" / "indicators.yaml", _dump(
-        "Indicators, as in the bundled dataset: add your own, keep the ids you reuse.",
-        "indicators", _records(files, "indicators"))))
-    written.append(_write(out / "catalog" / "entities.yaml", _dump(
-        "The focus, its partners and their group. Add every other entity the data names.",
-        "entities", chosen)))
+    written.append(
+        _write(
+            out / "catalog" / "units.yaml",
+            _dump("Units, as in the bundled dataset.", "units", _records(files, "units")),
+        )
+    )
+    written.append(
+        _write(
+            out / "catalog" / "indicators.yaml",
+            _dump(
+                "Indicators, as in the bundled dataset: add your own, keep the ids you reuse.",
+                "indicators",
+                _records(files, "indicators"),
+            ),
+        )
+    )
+    written.append(
+        _write(
+            out / "catalog" / "entities.yaml",
+            _dump(
+                "The focus, its partners and their group. Add every other entity the data names.",
+                "entities",
+                chosen,
+            ),
+        )
+    )
     for name, purpose in FOLDERS.items():
         (out / name).mkdir()
-        written.append(_write(out / name / "README.md", f"# {name}\n\n{purpose} See "
-                              "data/README.md for the format.\n"))
+        written.append(
+            _write(
+                out / name / "README.md",
+                f"# {name}\n\n{purpose} See data/README.md for the format.\n",
+            )
+        )
     return Skeleton(out, written, sorted(set(unnamed)))
 
 

@@ -25,8 +25,7 @@ from .yamlnodes import position
 FIELDS: tuple[str, ...] = tuple(Observation.model_fields)
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 _NUMBERS = frozenset({"value", "value_max"})
-SCHEMA = pa.schema([(name, pa.float64() if name in _NUMBERS else pa.string())
-                    for name in FIELDS])
+SCHEMA = pa.schema([(name, pa.float64() if name in _NUMBERS else pa.string()) for name in FIELDS])
 
 
 @dataclass(slots=True)
@@ -39,8 +38,13 @@ class ObservationBlock:
 
     @classmethod
     def build(cls, records: Sequence[dict[str, Any]], nodes: Sequence[Node]) -> ObservationBlock:
-        table = pa.table({name: pa.array([r[name] for r in records], type=SCHEMA.field(name).type)
-                          for name in FIELDS}, schema=SCHEMA)
+        table = pa.table(
+            {
+                name: pa.array([r[name] for r in records], type=SCHEMA.field(name).type)
+                for name in FIELDS
+            },
+            schema=SCHEMA,
+        )
         lines = np.zeros(len(records), dtype=np.int32)
         pos = np.zeros((len(records), len(FIELDS), 2), dtype=np.int32)
         for i, node in enumerate(nodes):
@@ -95,8 +99,10 @@ class ObservationTable:
                 self._codes[name] = np.zeros(0, np.int64), []
             else:
                 encoded = pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
-                self._codes[name] = (encoded.indices.to_numpy(zero_copy_only=False)
-                                     .astype(np.int64), encoded.dictionary.to_pylist())
+                self._codes[name] = (
+                    encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+                    encoded.dictionary.to_pylist(),
+                )
         return self._codes[name]
 
     def lookup(self, name: str, table: dict[Any, Any], default: Any = None) -> np.ndarray:
@@ -117,14 +123,20 @@ class ObservationTable:
     def concat(cls, blocks: Sequence[tuple[str, ObservationBlock]]) -> ObservationTable:
         kept = [(name, b) for name, b in blocks if len(b)]
         if not kept:
-            return cls(SCHEMA.empty_table(), [], np.zeros(0, np.int32), np.zeros(0, np.int32),
-                       np.zeros((0, len(FIELDS), 2), np.int32))
+            return cls(
+                SCHEMA.empty_table(),
+                [],
+                np.zeros(0, np.int32),
+                np.zeros(0, np.int32),
+                np.zeros((0, len(FIELDS), 2), np.int32),
+            )
         return cls(
             pa.concat_tables([b.table for _, b in kept]).combine_chunks(),
             [name for name, _ in kept],
             np.repeat(np.arange(len(kept), dtype=np.int32), [len(b) for _, b in kept]),
             np.concatenate([b.lines for _, b in kept]),
-            np.concatenate([b.pos for _, b in kept]))
+            np.concatenate([b.pos for _, b in kept]),
+        )
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -132,18 +144,27 @@ class ObservationTable:
     def where(self, rows: Sequence[int] | np.ndarray) -> list[str]:
         """``file:line`` of each row's record, for messages that point at another record."""
         idx = np.asarray(rows, dtype=np.int64)
-        return [f"{self.files[f]}:{line}" for f, line in
-                zip(self.file_of[idx].tolist(), self.lines[idx].tolist(), strict=True)]
+        return [
+            f"{self.files[f]}:{line}"
+            for f, line in zip(self.file_of[idx].tolist(), self.lines[idx].tolist(), strict=True)
+        ]
 
-    def columns(self, rows: Sequence[int] | np.ndarray,
-                names: Sequence[str]) -> dict[str, list[Any]]:
+    def columns(
+        self, rows: Sequence[int] | np.ndarray, names: Sequence[str]
+    ) -> dict[str, list[Any]]:
         """Some rows' values as Python lists (``None`` where a field is empty), for messages."""
         idx = pa.array(np.asarray(rows, dtype=np.int64))
         return {name: self.table.column(name).take(idx).to_pylist() for name in names}
 
-    def problems(self, rows: Sequence[int] | np.ndarray, path: str, code: str,
-                 messages: Sequence[str], hint: str,
-                 severity: Severity = "error") -> list[Problem]:
+    def problems(
+        self,
+        rows: Sequence[int] | np.ndarray,
+        path: str,
+        code: str,
+        messages: Sequence[str],
+        hint: str,
+        severity: Severity = "error",
+    ) -> list[Problem]:
         """One problem per row, located at the field ``path`` (or at the record's line when
         the field is not written). Rows with an error are marked bad."""
         idx = np.asarray(rows, dtype=np.int64)
@@ -154,9 +175,12 @@ class ObservationTable:
         lines = np.where(written, at[:, 0], self.lines[idx]).tolist()
         cols = np.where(written, at[:, 1], 1).tolist()
         files = [self.files[f] for f in self.file_of[idx].tolist()]
-        return [Problem(code, message, file, line, col, path, hint, severity)
-                for message, file, line, col in zip(messages, files, lines, cols, strict=True)]
+        return [
+            Problem(code, message, file, line, col, path, hint, severity)
+            for message, file, line, col in zip(messages, files, lines, cols, strict=True)
+        ]
 
-    def at(self, row: int, path: str, code: str, message: str, hint: str,
-           severity: Severity = "error") -> Problem:
+    def at(
+        self, row: int, path: str, code: str, message: str, hint: str, severity: Severity = "error"
+    ) -> Problem:
         return self.problems([row], path, code, [message], hint, severity)[0]

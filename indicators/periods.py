@@ -32,8 +32,7 @@ _HALF = re.compile(r"(\d{4})-H([12])")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
-MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class PeriodError(ValueError):
@@ -58,7 +57,8 @@ class Period:
             return True
         if self.kind == "span" and self.start is not None:
             whole = self.start == date(self.start.year, 1, 1) and self.end == date(
-                self.end.year, 12, 31)
+                self.end.year, 12, 31
+            )
             return self.start.year == self.end.year and not whole
         return False
 
@@ -79,10 +79,16 @@ class Period:
         if self.start.year == self.end.year and self.start.day == 1 and _is_month_end(self.end):
             if self.start.month == 1 and self.end.month == 12:
                 return str(self.end.year)
-            return (f"{MONTH_ABBR[self.start.month - 1]}–{MONTH_ABBR[self.end.month - 1]}"
-                    f" {self.end.year}")
-        if self.start.month == 1 and self.start.day == 1 and self.end.month == 12 and (
-                self.end.day == 31):
+            return (
+                f"{MONTH_ABBR[self.start.month - 1]}–{MONTH_ABBR[self.end.month - 1]}"
+                f" {self.end.year}"
+            )
+        if (
+            self.start.month == 1
+            and self.start.day == 1
+            and self.end.month == 12
+            and (self.end.day == 31)
+        ):
             return f"{self.start.year}–{self.end.year}"
         return f"{_short(self.start, 2)} to {_short(self.end, 2)}"
 
@@ -90,8 +96,11 @@ class Period:
         """The within-year part of a partial period ('Jan–May'), to group same spans by year."""
         if not self.is_partial_year or self.start is None:
             return ""
-        return (f"{MONTH_ABBR[self.start.month - 1]}–{MONTH_ABBR[self.end.month - 1]}"
-                if self.start.month != self.end.month else MONTH_ABBR[self.end.month - 1])
+        return (
+            f"{MONTH_ABBR[self.start.month - 1]}–{MONTH_ABBR[self.end.month - 1]}"
+            if self.start.month != self.end.month
+            else MONTH_ABBR[self.end.month - 1]
+        )
 
 
 def _is_month_end(d: date) -> bool:
@@ -136,12 +145,20 @@ def _parse_period(text: str) -> Period:
     if m := _QUARTER.fullmatch(text):
         y, q = int(m.group(1)), int(m.group(2))
         end_month = q * 3
-        return Period(text, "quarter", date(y, end_month - 2, 1),
-                      date(y, end_month, calendar.monthrange(y, end_month)[1]))
+        return Period(
+            text,
+            "quarter",
+            date(y, end_month - 2, 1),
+            date(y, end_month, calendar.monthrange(y, end_month)[1]),
+        )
     if m := _HALF.fullmatch(text):
         y, h = int(m.group(1)), int(m.group(2))
-        return Period(text, "half", date(y, 1 if h == 1 else 7, 1),
-                      date(y, 6, 30) if h == 1 else date(y, 12, 31))
+        return Period(
+            text,
+            "half",
+            date(y, 1 if h == 1 else 7, 1),
+            date(y, 6, 30) if h == 1 else date(y, 12, 31),
+        )
     if text.startswith(".."):
         end, _ = _point(text[2:], as_end=True)
         return Period(text, "cumulative", None, end)

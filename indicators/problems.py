@@ -26,8 +26,19 @@ class Problem:
     def __reduce__(self) -> tuple:
         # A dataset at scale caches thousands of problems; the generic dataclass pickling
         # of a slotted class is several times slower than a plain tuple.
-        return (Problem, (self.code, self.message, self.file, self.line, self.column,
-                          self.field, self.hint, self.severity))
+        return (
+            Problem,
+            (
+                self.code,
+                self.message,
+                self.file,
+                self.line,
+                self.column,
+                self.field,
+                self.hint,
+                self.severity,
+            ),
+        )
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
@@ -60,8 +71,10 @@ class Report:
     def __reduce__(self) -> tuple:
         # A dataset at scale caches thousands of problems: as rows of plain values they
         # pickle about ten times faster than as objects.
-        rows = [(p.code, p.message, p.file, p.line, p.column, p.field, p.hint, p.severity)
-                for p in self.problems]
+        rows = [
+            (p.code, p.message, p.file, p.line, p.column, p.field, p.hint, p.severity)
+            for p in self.problems
+        ]
         return (_restore_report, (rows, self.counts))
 
     @property
@@ -86,8 +99,16 @@ class Report:
         return sorted(self.problems, key=lambda p: (p.file, p.line, p.column, p.code))
 
     def summary(self) -> str:
-        order = ["sources", "entities", "indicators", "observations", "projects",
-                 "milestones", "events", "excluded"]
+        order = [
+            "sources",
+            "entities",
+            "indicators",
+            "observations",
+            "projects",
+            "milestones",
+            "events",
+            "excluded",
+        ]
         parts = [f"{self.counts.get(k, 0)} {k}" for k in order]
         verdict = "valid" if self.valid else f"{len(self.errors)} error(s)"
         return f"{verdict}, {len(self.warnings)} warning(s): " + ", ".join(parts)

@@ -40,8 +40,9 @@ def colours(ds: Dataset) -> dict[str, str]:
     return out
 
 
-def counterparts_label(ds: Dataset, view: str | None = None,
-                       partners: Sequence[str] | None = None) -> str:
+def counterparts_label(
+    ds: Dataset, view: str | None = None, partners: Sequence[str] | None = None
+) -> str:
     """'China with Central Asia': the point of view and whom the figures are with."""
     rel = ds.relationship
     view = view or rel.focus
@@ -118,8 +119,9 @@ def headline_indicators(ds: Dataset, topic: str) -> list[str]:
     ind = ds.indicators
     if ind.empty or "headline" not in ind:
         return []
-    return ind.loc[(ind["topic"] == topic) & ind["headline"].fillna(False).astype(bool),
-                   "id"].tolist()
+    return ind.loc[
+        (ind["topic"] == topic) & ind["headline"].fillna(False).astype(bool), "id"
+    ].tolist()
 
 
 def volume_indicators(ds: Dataset) -> list[str]:
@@ -128,8 +130,7 @@ def volume_indicators(ds: Dataset) -> list[str]:
     ind = ds.indicators
     if ind.empty:
         return []
-    return ind.loc[ind["topic"].isin(VOLUME_TOPICS) & ind["kind"].isin(VOLUME_KINDS),
-                   "id"].tolist()
+    return ind.loc[ind["topic"].isin(VOLUME_TOPICS) & ind["kind"].isin(VOLUME_KINDS), "id"].tolist()
 
 
 def _trade_pairs(ds: Dataset) -> pd.DataFrame:
@@ -161,10 +162,10 @@ def counterparts(ds: Dataset, view: str | None = None) -> list[str]:
     found: set[str] = set()
     if not pairs.empty:
         found = set(pairs.loc[pairs["reporter"] == view, "partner"]) | set(
-            pairs.loc[pairs["partner"] == view, "reporter"])
+            pairs.loc[pairs["partner"] == view, "reporter"]
+        )
     found.discard(view)
-    first = list(rel.declared) if view == rel.focus else (
-        [rel.focus] if rel.focus in found else [])
+    first = list(rel.declared) if view == rel.focus else ([rel.focus] if rel.focus in found else [])
     n = names(ds)
     return [*first, *sorted(found - set(first), key=lambda e: n.get(e, e))]
 

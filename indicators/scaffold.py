@@ -52,40 +52,54 @@ def _choices(literal: Any) -> tuple[str, ...]:
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "source": (
-        Field("id", "the source id; by convention the report's file name, NNN-publisher-topic",
-              True),
+        Field(
+            "id", "the source id; by convention the report's file name, NNN-publisher-topic", True
+        ),
         Field("title", "the report's title (its headline if it has no title)", True),
         Field("publisher", "who publishes the page: Orda.kz, Xinhua ...", True),
         Field("original_publisher", "who first published it, for a mirror or repost"),
-        Field("published", "publication date: YYYY, YYYY-MM or YYYY-MM-DD (empty if unknown)",
-              type="date"),
+        Field(
+            "published",
+            "publication date: YYYY, YYYY-MM or YYYY-MM-DD (empty if unknown)",
+            type="date",
+        ),
         Field("published_note", "why the date is unknown or approximate", ask=False),
         Field("url", "the page's http(s) address", True),
         Field("language", "ISO 639-1 language code", True, "en"),
         Field("kind", "kind of source", True, "media", _choices(model.SourceKind)),
         Field("accessed", "the day you read it (default: today)", type="date", ask=False),
-        Field("figures", "how many figures the report lists (enables the coverage check)",
-              type="integer"),
+        Field(
+            "figures",
+            "how many figures the report lists (enables the coverage check)",
+            type="integer",
+        ),
     ),
     "observation": (
         Field("indicator", "an indicator id from data/catalog/indicators*.yaml", True),
-        Field("reporter", "whose statistics or statement: CHN, KAZ ... (may be left out "
-              "for a project's own figure with --project)"),
+        Field(
+            "reporter",
+            "whose statistics or statement: CHN, KAZ ... (may be left out "
+            "for a project's own figure with --project)",
+        ),
         Field("partner", "the counterpart: a country, group (C5) or organisation"),
         Field("period", "2024, 2024-H1, 2024-05, 2024-01/2024-05, ..2025-06", True),
         Field("value", "the figure as stated, a plain number", True, type="number"),
         Field("value_max", "the high end, with qualifier range", type="number", ask=False),
         Field("unit", "the unit as stated: USD bn, USD mn, percent, km ...", True),
-        Field("qualifier", "how the source qualifies the figure", True, "exact",
-              _choices(model.Qualifier)),
+        Field(
+            "qualifier",
+            "how the source qualifies the figure",
+            True,
+            "exact",
+            _choices(model.Qualifier),
+        ),
         Field("basis", "what kind of figure it is", True, "actual", _choices(model.Basis)),
         Field("source", "the source id (registered with `indicators new source`)", True),
         Field("locator", "where in the source: fig 3, P9", True),
         Field("note", "optional, short, in your own words"),
         Field("project", "the project the figure is about", ask=False),
         Field("event", "the event where a target or pledge was announced", ask=False),
-        Field("base_period", "for a change or growth rate: the period compared against",
-              ask=False),
+        Field("base_period", "for a change or growth rate: the period compared against", ask=False),
         Field("share_of", "for a share: the total it is a share of (C5)", ask=False),
     ),
     "project": (
@@ -94,10 +108,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("kind", "kind of project", True, None, _choices(model.ProjectKind)),
         Field("countries", "entity codes, comma-separated: CHN,KGZ,UZB", True, type="list"),
         Field("part_of", "a parent project id", ask=False),
-        Field("status", "the status the source confirms", True, None,
-              _choices(model.ProjectStatus)),
-        Field("as_of", "the date the source confirms it: YYYY, YYYY-MM or YYYY-MM-DD", True,
-              type="date"),
+        Field(
+            "status", "the status the source confirms", True, None, _choices(model.ProjectStatus)
+        ),
+        Field(
+            "as_of",
+            "the date the source confirms it: YYYY, YYYY-MM or YYYY-MM-DD",
+            True,
+            type="date",
+        ),
         Field("source", "the source id that confirms the status", True),
         Field("locator", "where in the source: fig 2", True),
     ),
@@ -111,12 +130,20 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("place", "where it took place"),
         Field("source", "the source id that reports it", True),
         Field("locator", "where in the source: fig 1", True),
-        Field("topic", "the events file: data/events/TOPIC.yaml (summits, transport ...)",
-              True, ask=True),
+        Field(
+            "topic",
+            "the events file: data/events/TOPIC.yaml (summits, transport ...)",
+            True,
+            ask=True,
+        ),
     ),
 }
-SECTION = {"source": "sources", "observation": "observations", "project": "projects",
-           "event": "events"}
+SECTION = {
+    "source": "sources",
+    "observation": "observations",
+    "project": "projects",
+    "event": "events",
+}
 _DATE_FIELDS = {"published", "accessed", "as_of", "date", "end_date"}
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -134,6 +161,7 @@ class Added:
 
 # ---- reading the given values ------------------------------------------------------------
 
+
 def parse_value(f: Field, raw: Any) -> Any:
     """A value typed on the command line or at a prompt, as the record holds it."""
     if raw is None:
@@ -149,7 +177,8 @@ def parse_value(f: Field, raw: Any) -> Any:
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
             raise ScaffoldError(
                 f"{f.option}: {text!r} is not a plain number; write it as the source gives it "
-                "without currency signs, separators or % (e.g. 94.8 with --unit 'USD bn')")
+                "without currency signs, separators or % (e.g. 94.8 with --unit 'USD bn')"
+            )
         if f.type == "integer" and "." in text:
             raise ScaffoldError(f"{f.option}: {text!r} must be a whole number")
         number = float(text)
@@ -161,9 +190,14 @@ def parse_value(f: Field, raw: Any) -> Any:
     return text
 
 
-def gather_values(kind: str, given: dict[str, Any], *, interactive: bool,
-                  ask: Callable[[Field, Any], str] | None = None,
-                  today: date | None = None) -> dict[str, Any]:
+def gather_values(
+    kind: str,
+    given: dict[str, Any],
+    *,
+    interactive: bool,
+    ask: Callable[[Field, Any], str] | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
     """Every field of a new record: from the options, inferred, or asked for in a terminal.
 
     Without a terminal a missing required field is an error that names its option.
@@ -191,8 +225,10 @@ def gather_values(kind: str, given: dict[str, Any], *, interactive: bool,
     if missing:
         raise ScaffoldError(
             "missing " + ", ".join(f.option for f in missing) + " (give them as options, or "
-            "run the command in a terminal to be asked; `indicators new " + kind
-            + " --help` lists every field)")
+            "run the command in a terminal to be asked; `indicators new "
+            + kind
+            + " --help` lists every field)"
+        )
     return values
 
 
@@ -206,21 +242,41 @@ def build_record(kind: str, values: dict[str, Any]) -> dict[str, Any]:
             record[k] = v[k]
         return {k: val for k, val in record.items() if val is not None or k == "published"}
     if kind == "observation":
-        order = ("indicator", "reporter", "partner", "period", "value", "value_max", "unit",
-                 "qualifier", "basis", "base_period", "share_of", "source", "locator",
-                 "project", "event", "note")
+        order = (
+            "indicator",
+            "reporter",
+            "partner",
+            "period",
+            "value",
+            "value_max",
+            "unit",
+            "qualifier",
+            "basis",
+            "base_period",
+            "share_of",
+            "source",
+            "locator",
+            "project",
+            "event",
+            "note",
+        )
         record = {k: v[k] for k in order if v[k] is not None}
         if record.get("basis") == "actual":
             del record["basis"]  # the default; spelled out only when it is not
         return record
     if kind == "project":
-        record = {k: v[k] for k in ("id", "name", "kind", "countries", "part_of")
-                  if v[k] is not None}
-        record["status"] = [_Flow(status=v["status"], as_of=v["as_of"], source=v["source"],
-                                  locator=v["locator"])]
+        record = {
+            k: v[k] for k in ("id", "name", "kind", "countries", "part_of") if v[k] is not None
+        }
+        record["status"] = [
+            _Flow(status=v["status"], as_of=v["as_of"], source=v["source"], locator=v["locator"])
+        ]
         return record
-    record = {k: v[k] for k in ("id", "date", "end_date", "name", "kind", "countries", "place")
-              if v[k] is not None}
+    record = {
+        k: v[k]
+        for k in ("id", "date", "end_date", "name", "kind", "countries", "place")
+        if v[k] is not None
+    }
     record["sources"] = [_Flow(source=v["source"], locator=v["locator"])]
     return record
 
@@ -236,6 +292,7 @@ def _as_date(value: Any) -> Any:
 
 
 # ---- writing YAML ------------------------------------------------------------------------
+
 
 class _Flow(dict):  # type: ignore[type-arg]
     """A mapping written on one line: `{source: x, locator: fig 1}`."""
@@ -259,8 +316,9 @@ def _represent_list(dumper: _Dumper, value: list[Any]) -> yaml.Node:
 
 
 def _represent_dict(dumper: _Dumper, value: dict[str, Any]) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", list(value.items()),
-                                    flow_style=isinstance(value, _Flow))
+    return dumper.represent_mapping(
+        "tag:yaml.org,2002:map", list(value.items()), flow_style=isinstance(value, _Flow)
+    )
 
 
 _Dumper.add_representer(str, _represent_str)
@@ -272,8 +330,15 @@ _Dumper.add_representer(_Flow, _represent_dict)
 def render(record: dict[str, Any], *, flow: bool, indent: int = 2) -> str:
     """The record as a list item at ``indent`` spaces, one line when ``flow``."""
     data = _Flow(record) if flow else dict(record)
-    text = yaml.dump([data], Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=1_000_000, default_flow_style=False, indent=2)
+    text = yaml.dump(
+        [data],
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1_000_000,
+        default_flow_style=False,
+        indent=2,
+    )
     return "".join(" " * indent + line + "\n" for line in text.splitlines())
 
 
@@ -289,8 +354,10 @@ def insert_record(text: str | None, section: str, record: dict[str, Any]) -> tup
         lines[-1] += "\n"
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(root, MappingNode):
-        raise ScaffoldError("the file's top level is not a mapping of sections; "
-                            "fix it first (`indicators validate` shows where)")
+        raise ScaffoldError(
+            "the file's top level is not a mapping of sections; "
+            "fix it first (`indicators validate` shows where)"
+        )
     keys = [k for k, _ in root.value]
     for i, (key, seq) in enumerate(root.value):
         if not (isinstance(key, ScalarNode) and key.value == section):
@@ -298,11 +365,14 @@ def insert_record(text: str | None, section: str, record: dict[str, Any]) -> tup
         end = keys[i + 1].start_mark.line if i + 1 < len(keys) else len(lines)
         at = end
         while at > key.start_mark.line + 1 and (
-                not lines[at - 1].strip() or lines[at - 1].startswith("#")):
+            not lines[at - 1].strip() or lines[at - 1].startswith("#")
+        ):
             at -= 1
         if isinstance(seq, SequenceNode) and seq.flow_style:
-            raise ScaffoldError(f"section {section!r} is a one-line [...] list; write it as "
-                                "a block list (one `- ` item per line) first")
+            raise ScaffoldError(
+                f"section {section!r} is a one-line [...] list; write it as "
+                "a block list (one `- ` item per line) first"
+            )
         if isinstance(seq, SequenceNode) and seq.value:
             last = seq.value[-1]
             before = lines[last.start_mark.line][: last.start_mark.column].rstrip()
@@ -321,6 +391,7 @@ def insert_record(text: str | None, section: str, record: dict[str, Any]) -> tup
 
 # ---- where a record goes -----------------------------------------------------------------
 
+
 def target_file(kind: str, values: dict[str, Any], data_root: Path) -> Path:
     """The file the layout convention puts a new record in (data/README.md, Layout)."""
     if kind == "source":
@@ -333,8 +404,10 @@ def target_file(kind: str, values: dict[str, Any], data_root: Path) -> Path:
     ds = load_dataset(data_root)
     rows = ds.sources[ds.sources["id"] == values["source"]]
     if rows.empty:
-        raise ScaffoldError(f"unknown source {values['source']!r}: register it first with "
-                            "`indicators new source`, or fix the spelling")
+        raise ScaffoldError(
+            f"unknown source {values['source']!r}: register it first with "
+            "`indicators new source`, or fix the spelling"
+        )
     return Path(rows.iloc[0]["file"])
 
 
@@ -349,23 +422,33 @@ def _key(p: Problem) -> tuple[str, str, str, str]:
     return (p.code, p.file, p.field, re.sub(r"(\.ya?ml):\d+", r"\1", p.message))
 
 
-def add(kind: str, values: dict[str, Any], data_root: str | Path = "data", *,
-        file: str | Path | None = None, dry_run: bool = False) -> Added:
+def add(
+    kind: str,
+    values: dict[str, Any],
+    data_root: str | Path = "data",
+    *,
+    file: str | Path | None = None,
+    dry_run: bool = False,
+) -> Added:
     """Write a new record and validate the dataset; a new error takes the record back out."""
     data_root = Path(data_root)
     if not data_root.is_dir():
         raise ScaffoldError(f"{data_root} is not a folder; pass the data folder with --data")
     if kind in ("source", "project", "event") and values["id"] in _existing_ids(kind, data_root):
-        raise ScaffoldError(f"{kind} id {values['id']!r} already exists; choose another id "
-                            "(ids are unique across all files)")
+        raise ScaffoldError(
+            f"{kind} id {values['id']!r} already exists; choose another id "
+            "(ids are unique across all files)"
+        )
     path = Path(file) if file else target_file(kind, values, data_root)
     if kind in ("source", "project") and not file and path.exists():
-        raise ScaffoldError(f"{path} already exists; a {kind} gets a file of its own "
-                            "(choose another id, or pass --file)")
+        raise ScaffoldError(
+            f"{path} already exists; a {kind} gets a file of its own "
+            "(choose another id, or pass --file)"
+        )
     record = build_record(kind, values)
     before_text = path.read_text(encoding="utf-8") if path.exists() else None
     new_text, first, last = insert_record(before_text, SECTION[kind], record)
-    entry = "".join(new_text.splitlines(keepends=True)[first - 1:last])
+    entry = "".join(new_text.splitlines(keepends=True)[first - 1 : last])
     added = Added(path, first, last, entry)
     if dry_run:
         return added
@@ -386,7 +469,9 @@ def add(kind: str, values: dict[str, Any], data_root: str | Path = "data", *,
             path.unlink()
         else:
             path.write_text(before_text, encoding="utf-8")
-        raise ScaffoldError("the new record was not kept: it does not validate\n"
-                            + "\n".join(p.format() for p in errors))
+        raise ScaffoldError(
+            "the new record was not kept: it does not validate\n"
+            + "\n".join(p.format() for p in errors)
+        )
     added.warnings = [p for p in new_problems if p.severity == "warning"]
     return added

@@ -28,8 +28,10 @@ from .model import SECTIONS, Descriptor
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_PERIOD = (r"^(\.\.)?\d{4}(-(Q[1-4]|H[12]|\d{2}(-\d{2})?))?"
-           r"(/\d{4}(-\d{2}(-\d{2})?)?)?$")
+_PERIOD = (
+    r"^(\.\.)?\d{4}(-(Q[1-4]|H[12]|\d{2}(-\d{2})?))?"
+    r"(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+)
 
 # The model's text checks, as the JSON Schema patterns an editor can apply while typing.
 # A test fails when the model gains a check this table does not know.
@@ -58,23 +60,47 @@ def _globs(*folders: str) -> tuple[str, ...]:
 
 
 KINDS: tuple[FileKind, ...] = (
-    FileKind("dataset", "dataset.yaml: the relationship a dataset follows", (),
-             ("data/dataset.yaml",)),
-    FileKind("catalog", "Catalog file: units, indicators and entities",
-             ("units", "indicators", "entities"), _globs("data/catalog")),
-    FileKind("report", "Report file: one source, its observations and its excluded figures",
-             ("sources", "observations", "excluded"), _globs("data/reports")),
-    FileKind("project", "Project file: one project and the observations about it",
-             ("projects", "observations", "excluded"), _globs("data/projects")),
-    FileKind("events", "Events file: dated milestones of the relationship",
-             ("events",), _globs("data/events")),
-    FileKind("data-file", "Data file: any section",
-             tuple(SECTIONS),
-             # The YAML language server reads a leading "!" as "except".
-             (*_globs("data", "data/sources", "data/observations"), "!data/dataset.yaml")),
+    FileKind(
+        "dataset", "dataset.yaml: the relationship a dataset follows", (), ("data/dataset.yaml",)
+    ),
+    FileKind(
+        "catalog",
+        "Catalog file: units, indicators and entities",
+        ("units", "indicators", "entities"),
+        _globs("data/catalog"),
+    ),
+    FileKind(
+        "report",
+        "Report file: one source, its observations and its excluded figures",
+        ("sources", "observations", "excluded"),
+        _globs("data/reports"),
+    ),
+    FileKind(
+        "project",
+        "Project file: one project and the observations about it",
+        ("projects", "observations", "excluded"),
+        _globs("data/projects"),
+    ),
+    FileKind(
+        "events",
+        "Events file: dated milestones of the relationship",
+        ("events",),
+        _globs("data/events"),
+    ),
+    FileKind(
+        "data-file",
+        "Data file: any section",
+        tuple(SECTIONS),
+        # The YAML language server reads a leading "!" as "except".
+        (*_globs("data", "data/sources", "data/observations"), "!data/dataset.yaml"),
+    ),
 )
-_FOLDER_KIND = {"catalog": "catalog", "reports": "report", "projects": "project",
-                "events": "events"}
+_FOLDER_KIND = {
+    "catalog": "catalog",
+    "reports": "report",
+    "projects": "project",
+    "events": "events",
+}
 
 
 def schema_file_name(kind: FileKind) -> str:
@@ -98,19 +124,20 @@ class _ModelSchema(GenerateJsonSchema):
     """Pydantic's generator, taught the model's own text checks and its lenient text."""
 
     def function_after_schema(
-            self, schema: core_schema.AfterValidatorFunctionSchema) -> dict[str, Any]:
+        self, schema: core_schema.AfterValidatorFunctionSchema
+    ) -> dict[str, Any]:
         out = dict(self.generate_inner(schema["schema"]))
         func = schema["function"]["function"]
         pattern = PATTERNS.get(func)
-        if pattern is None and "_LANG" in getattr(getattr(func, "__code__", None),
-                                                   "co_names", ()):
+        if pattern is None and "_LANG" in getattr(getattr(func, "__code__", None), "co_names", ()):
             pattern = _LANG_PATTERN
         if pattern is not None:
             out["pattern"] = pattern
         return out
 
     def function_before_schema(
-            self, schema: core_schema.BeforeValidatorFunctionSchema) -> dict[str, Any]:
+        self, schema: core_schema.BeforeValidatorFunctionSchema
+    ) -> dict[str, Any]:
         out = dict(self.generate_inner(schema["schema"]))
         func = schema["function"]["function"]
         if func is model._text and out.get("type") == "string":
@@ -123,9 +150,11 @@ class _ModelSchema(GenerateJsonSchema):
 def _defs() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
-    _, top = models_json_schema([(m, "validation") for m in SECTIONS.values()],
-                                ref_template="#/$defs/{model}",
-                                schema_generator=_ModelSchema)
+    _, top = models_json_schema(
+        [(m, "validation") for m in SECTIONS.values()],
+        ref_template="#/$defs/{model}",
+        schema_generator=_ModelSchema,
+    )
     return top["$defs"]
 
 
@@ -134,10 +163,14 @@ def build_schema(kind: FileKind, defs: dict[str, Any] | None = None) -> dict[str
     defs = defs if defs is not None else _defs()
     if kind.name == "dataset":
         one = Descriptor.model_json_schema(schema_generator=_ModelSchema)
-        return {"$schema": SCHEMA_DIALECT, **one, "title": kind.title,
-                "description": "Generated from indicators/model.py by `indicators schema`; "
-                               "do not edit. The validator also checks that focus, partners "
-                               "and group are entities of the catalog."}
+        return {
+            "$schema": SCHEMA_DIALECT,
+            **one,
+            "title": kind.title,
+            "description": "Generated from indicators/model.py by `indicators schema`; "
+            "do not edit. The validator also checks that focus, partners "
+            "and group are entities of the catalog.",
+        }
     properties: dict[str, Any] = {}
     used: set[str] = set()
     for section in kind.sections:
@@ -153,8 +186,8 @@ def build_schema(kind: FileKind, defs: dict[str, Any] | None = None) -> dict[str
         "$schema": SCHEMA_DIALECT,
         "title": kind.title,
         "description": "Generated from indicators/model.py by `indicators schema`; do not "
-                       "edit. The validator (`indicators validate data`) also checks "
-                       "references, units, duplicates and conflicts.",
+        "edit. The validator (`indicators validate data`) also checks "
+        "references, units, duplicates and conflicts.",
         "type": "object",
         "properties": properties,
         "additionalProperties": False,
@@ -176,8 +209,10 @@ def _closure(names: set[str], defs: dict[str, Any]) -> set[str]:
 def build_schemas() -> dict[str, str]:
     """Every schema file's name and its text, as committed under ``schema/``."""
     defs = _defs()
-    return {schema_file_name(k): json.dumps(build_schema(k, defs), indent=2,
-                                            ensure_ascii=False) + "\n" for k in KINDS}
+    return {
+        schema_file_name(k): json.dumps(build_schema(k, defs), indent=2, ensure_ascii=False) + "\n"
+        for k in KINDS
+    }
 
 
 def editor_settings(schema_dir: str = "schema") -> dict[str, list[str]]:
@@ -225,8 +260,7 @@ def _deepest(err: Any) -> Any:
 
     while err.context:
         # The non-null branch is the one the contributor meant to write.
-        branches = [e for e in err.context if e.validator != "type"
-                    or e.validator_value != "null"]
+        branches = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
         best = best_match(branches or err.context)
         if best is None:
             break
@@ -263,8 +297,10 @@ class SchemaError:
 
     def format(self) -> str:
         where = f" [at {self.path}]" if self.path else ""
-        return (f"{self.file}:{self.line}:{self.column}: error[schema]: {self.message}{where} "
-                f"({self.hint})")
+        return (
+            f"{self.file}:{self.line}:{self.column}: error[schema]: {self.message}{where} "
+            f"({self.hint})"
+        )
 
 
 def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaError]:
@@ -276,14 +312,29 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
         value = plain(yaml.load(text, Loader=_TextDates))
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
-        return [SchemaError(str(path), 1, 1, "", f"cannot read the file: {exc}",
-                            "run `indicators validate` for the details")]
+        return [
+            SchemaError(
+                str(path),
+                1,
+                1,
+                "",
+                f"cannot read the file: {exc}",
+                "run `indicators validate` for the details",
+            )
+        ]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [SchemaError(str(path), line, col, "", "not valid YAML: "
-                            + str(getattr(exc, "problem", None) or exc).splitlines()[0],
-                            "run `indicators validate` for the details")]
+        return [
+            SchemaError(
+                str(path),
+                line,
+                col,
+                "",
+                "not valid YAML: " + str(getattr(exc, "problem", None) or exc).splitlines()[0],
+                "run `indicators validate` for the details",
+            )
+        ]
     if value is None:
         return []
     kind = kind_of(path, data_root)
@@ -296,9 +347,11 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
             extra = [k for k in err.instance if k not in allowed]
             loc += extra[:1]  # point at the unknown key, not at its record
         line, col = locate(root, loc)
-        hint = ("a " + kind.name + " file holds the sections " + ", ".join(kind.sections)
-                if not err.absolute_path and kind.sections else
-                "see data/README.md for the fields")
+        hint = (
+            "a " + kind.name + " file holds the sections " + ", ".join(kind.sections)
+            if not err.absolute_path and kind.sections
+            else "see data/README.md for the fields"
+        )
         message = err.message if len(err.message) <= 160 else err.message[:157] + "..."
         out.append(SchemaError(str(path), line, col, ".".join(map(str, loc)), message, hint))
     return sorted(out, key=lambda e: (e.line, e.column, e.path))

@@ -34,10 +34,18 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
 _SPECIAL_FLOATS = {
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
-    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
-    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+    ".nan": math.nan,
+    ".NaN": math.nan,
+    ".NAN": math.nan,
+    ".inf": math.inf,
+    ".Inf": math.inf,
+    ".INF": math.inf,
+    "+.inf": math.inf,
+    "+.Inf": math.inf,
+    "+.INF": math.inf,
+    "-.inf": -math.inf,
+    "-.Inf": -math.inf,
+    "-.INF": -math.inf,
 }
 # Guards against hostile files: a parser working on these should fail fast, not for minutes.
 MAX_FLOW_DEPTH = 64
@@ -158,9 +166,16 @@ def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
     if "[" in text or "{" in text:
         ok, line = _flow_depth_ok(text)
         if not ok:
-            problems.append(Problem(
-                "yaml-too-deep", f"brackets nest deeper than {MAX_FLOW_DEPTH} levels",
-                file, line, 1, hint="data files are flat lists of records; remove the nesting"))
+            problems.append(
+                Problem(
+                    "yaml-too-deep",
+                    f"brackets nest deeper than {MAX_FLOW_DEPTH} levels",
+                    file,
+                    line,
+                    1,
+                    hint="data files are flat lists of records; remove the nesting",
+                )
+            )
             return Parsed(None, None), problems
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -169,34 +184,85 @@ def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         if "nesting depth" in msg:
-            problems.append(Problem(
-                "yaml-too-deep", "the document nests too deeply to read", file, line, col,
-                hint="data files are flat lists of records; remove the nesting"))
+            problems.append(
+                Problem(
+                    "yaml-too-deep",
+                    "the document nests too deeply to read",
+                    file,
+                    line,
+                    col,
+                    hint="data files are flat lists of records; remove the nesting",
+                )
+            )
         elif "another document" in msg:
-            problems.append(Problem(
-                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
-                hint="a data file holds one document: remove this `---` (or split the file)"))
+            problems.append(
+                Problem(
+                    "yaml-syntax",
+                    f"YAML syntax error: {msg}",
+                    file,
+                    line,
+                    col,
+                    hint="a data file holds one document: remove this `---` (or split the file)",
+                )
+            )
         elif col == 1 and "block mapping" in msg and _line(text, line).startswith("-"):
-            problems.append(Problem(
-                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
-                hint="a list item at the top level, beside the sections: the top level is a "
-                     "mapping of sections, so indent it under one such as `observations:`"))
+            problems.append(
+                Problem(
+                    "yaml-syntax",
+                    f"YAML syntax error: {msg}",
+                    file,
+                    line,
+                    col,
+                    hint="a list item at the top level, beside the sections: the top level is a "
+                    "mapping of sections, so indent it under one such as `observations:`",
+                )
+            )
         elif _tab_indented(text, line):
-            problems.append(Problem(
-                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
-                hint="a tab indents this line: YAML indents with spaces only; replace the tab"))
+            problems.append(
+                Problem(
+                    "yaml-syntax",
+                    f"YAML syntax error: {msg}",
+                    file,
+                    line,
+                    col,
+                    hint="a tab indents this line: YAML indents with spaces only; replace the tab",
+                )
+            )
         else:
-            problems.append(Problem(
-                "yaml-syntax", f"YAML syntax error: {msg}", file, line, col,
-                hint="check indentation and quoting on this line; indent with spaces, not tabs"))
+            problems.append(
+                Problem(
+                    "yaml-syntax",
+                    f"YAML syntax error: {msg}",
+                    file,
+                    line,
+                    col,
+                    hint="check indentation and quoting on this line; indent with spaces, not tabs",
+                )
+            )
         return Parsed(None, None), problems
     except yaml.YAMLError as exc:
-        problems.append(Problem("yaml-syntax", f"YAML error: {exc}", file, 1, 1,
-                                hint="this file is not a single YAML document"))
+        problems.append(
+            Problem(
+                "yaml-syntax",
+                f"YAML error: {exc}",
+                file,
+                1,
+                1,
+                hint="this file is not a single YAML document",
+            )
+        )
         return Parsed(None, None), problems
     except RecursionError:
-        problems.append(Problem("yaml-too-deep", "the document nests too deeply to read", file,
-                                1, 1, hint="data files are flat lists of records"))
+        problems.append(
+            Problem(
+                "yaml-too-deep",
+                "the document nests too deeply to read",
+                file,
+                1,
+                1,
+                hint="data files are flat lists of records",
+            )
+        )
         return Parsed(None, None), problems
     if root is None:
         return Parsed(None, None), problems
@@ -204,18 +270,41 @@ def parse_yaml(text: str, file: str) -> tuple[Parsed, list[Problem]]:
     try:
         value = builder.build(root)
     except RecursionError:
-        problems.append(Problem("yaml-too-deep", "the document nests too deeply to read", file,
-                                1, 1, hint="data files are flat lists of records"))
+        problems.append(
+            Problem(
+                "yaml-too-deep",
+                "the document nests too deeply to read",
+                file,
+                1,
+                1,
+                hint="data files are flat lists of records",
+            )
+        )
         return Parsed(None, None), problems
     except _TooBig:
-        problems.append(Problem("yaml-too-big", f"more than {MAX_NODES} YAML nodes", file, 1, 1,
-                                hint="split the file into smaller files"))
+        problems.append(
+            Problem(
+                "yaml-too-big",
+                f"more than {MAX_NODES} YAML nodes",
+                file,
+                1,
+                1,
+                hint="split the file into smaller files",
+            )
+        )
         return Parsed(None, None), problems
     except _TooDeep as exc:
         line, col = position(exc.node)
-        problems.append(Problem(
-            "yaml-too-deep", f"lists and mappings nest deeper than {MAX_DEPTH} levels", file,
-            line, col, hint="data files are flat lists of records; remove the nesting"))
+        problems.append(
+            Problem(
+                "yaml-too-deep",
+                f"lists and mappings nest deeper than {MAX_DEPTH} levels",
+                file,
+                line,
+                col,
+                hint="data files are flat lists of records; remove the nesting",
+            )
+        )
         return Parsed(None, None), problems
     return Parsed(value, root), problems
 
@@ -270,14 +359,21 @@ class _Builder:
         if id(node) in self.seen:
             if id(node) not in self.reported:
                 self.reported.add(id(node))
-                self._problem(node, "yaml-alias",
-                              "anchors and aliases (&name, *name) are not allowed",
-                              "write the value out in full")
+                self._problem(
+                    node,
+                    "yaml-alias",
+                    "anchors and aliases (&name, *name) are not allowed",
+                    "write the value out in full",
+                )
             return REJECTED
         self.seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
-            self._problem(node, "yaml-tag", f"the YAML tag {node.tag!r} is not allowed",
-                          "remove the tag: data files hold plain text, numbers, lists and mappings")
+            self._problem(
+                node,
+                "yaml-tag",
+                f"the YAML tag {node.tag!r} is not allowed",
+                "remove the tag: data files hold plain text, numbers, lists and mappings",
+            )
             return REJECTED
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -298,20 +394,30 @@ class _Builder:
         first: dict[str, Node] = {}
         for key_node, val_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self._problem(key_node, "yaml-key", "a mapping key must be plain text",
-                              "use a simple name such as `value:`")
+                self._problem(
+                    key_node,
+                    "yaml-key",
+                    "a mapping key must be plain text",
+                    "use a simple name such as `value:`",
+                )
                 continue
             if key_node.tag == _CORE + "merge" or key_node.value == "<<":
-                self._problem(key_node, "yaml-alias", "merge keys (<<) are not allowed",
-                              "write the fields out in full")
+                self._problem(
+                    key_node,
+                    "yaml-alias",
+                    "merge keys (<<) are not allowed",
+                    "write the fields out in full",
+                )
                 continue
             key = key_node.value
             if key in first:
                 prev_line, _ = position(first[key])
                 self._problem(
-                    key_node, "duplicate-key",
+                    key_node,
+                    "duplicate-key",
                     f"key {key!r} appears twice in this mapping (first on line {prev_line})",
-                    "YAML would silently keep only the last one: remove or rename one of them")
+                    "YAML would silently keep only the last one: remove or rename one of them",
+                )
                 continue
             first[key] = key_node
             out[key] = self.build(val_node)

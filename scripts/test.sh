@@ -6,6 +6,7 @@ bash scripts/setup.sh test
 bash scripts/chromium.sh || echo "warning: could not install chromium; browser tests will fail" >&2
 bash scripts/npm.sh || echo "warning: could not install axe-core and Lighthouse; the accessibility tests will fail" >&2
 lint=()
-for d in indicators dashboard tests benchmarks; do [ -d "$d" ] && lint+=("$d"); done
+for d in indicators dashboard tests benchmarks scripts; do [ -d "$d" ] && lint+=("$d"); done
 .venv/bin/ruff check "${lint[@]}"
+.venv/bin/ruff format --check "${lint[@]}"
 .venv/bin/python -m pytest -q "$@"

@@ -16,14 +16,21 @@ import indicators.loader
 ROOT = Path(__file__).parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
-    "app_pages/overview.py": 3, "app_pages/trade.py": 2, "app_pages/investment.py": 1,
-    "app_pages/map.py": 1, "app_pages/timeline.py": 2, "app_pages/data_table.py": 0,
+    "app_pages/overview.py": 3,
+    "app_pages/trade.py": 2,
+    "app_pages/investment.py": 1,
+    "app_pages/map.py": 1,
+    "app_pages/timeline.py": 2,
+    "app_pages/data_table.py": 0,
     "app_pages/sources.py": 0,
 }
 TITLES = {
-    "app_pages/overview.py": "China–Central Asia economic ties", "app_pages/trade.py": "Trade",
-    "app_pages/investment.py": "Investment", "app_pages/map.py": "Map",
-    "app_pages/timeline.py": "Timeline", "app_pages/data_table.py": "Data",
+    "app_pages/overview.py": "China–Central Asia economic ties",
+    "app_pages/trade.py": "Trade",
+    "app_pages/investment.py": "Investment",
+    "app_pages/map.py": "Map",
+    "app_pages/timeline.py": "Timeline",
+    "app_pages/data_table.py": "Data",
     "app_pages/sources.py": "Sources",
 }
 
@@ -55,7 +62,8 @@ def bad_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "data", root)
     (root / "reports" / "zz-broken.yaml").write_text(
         "observations:\n  - indicator: trade_total\n    reporter: CHN\n    vaule: 1\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (root / "reports" / "zz-syntax.yaml").write_text("sources: [unclosed\n", encoding="utf-8")
     monkeypatch.setenv("INDICATORS_DATA", str(root))
     return root
@@ -72,8 +80,7 @@ def test_every_page_renders_on_the_bundled_data(page: str, charts: int) -> None:
 
 
 @pytest.mark.parametrize(("page", "charts"), PAGES.items(), ids=list(PAGES))
-def test_every_page_survives_bad_data_with_a_banner(bad_data: Path, page: str,
-                                                    charts: int) -> None:
+def test_every_page_survives_bad_data_with_a_banner(bad_data: Path, page: str, charts: int) -> None:
     at = run(page)
     assert not at.exception, [e.value for e in at.exception]
     banner = [e for e in at.expander if "problem(s) in the data files" in e.label]
@@ -121,11 +128,15 @@ def test_url_filters_reproduce_the_view() -> None:
     assert at.slider(key="trade-years").value == (2020, 2024)
 
 
-@pytest.mark.parametrize("params", [
-    {"partners": "XXX,<script>", "from": "2030", "to": "1990"},
-    {"partners": "K" * 10_000, "year": "9" * 5000, "indicator": "drop table"},
-    {"from": "abc", "to": "-5", "period": "Jan–Dec"},
-], ids=["unknown-and-reversed", "very-long", "garbage"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"partners": "XXX,<script>", "from": "2030", "to": "1990"},
+        {"partners": "K" * 10_000, "year": "9" * 5000, "indicator": "drop table"},
+        {"from": "abc", "to": "-5", "period": "Jan–Dec"},
+    ],
+    ids=["unknown-and-reversed", "very-long", "garbage"],
+)
 def test_hostile_query_parameters_are_ignored_or_corrected(params: dict[str, str]) -> None:
     for page in ("app_pages/trade.py", "app_pages/map.py", "app_pages/data_table.py"):
         at = run(page, params=params)
@@ -139,8 +150,9 @@ def test_hostile_query_parameters_are_ignored_or_corrected(params: dict[str, str
 def test_warm_rerun_does_no_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "data"
     shutil.copytree(ROOT / "data", root)
-    (root / "catalog" / "touch.yaml").write_text("# a new file: a new cache key\n",
-                                                 encoding="utf-8")
+    (root / "catalog" / "touch.yaml").write_text(
+        "# a new file: a new cache key\n", encoding="utf-8"
+    )
     monkeypatch.setenv("INDICATORS_DATA", str(root))
     calls = {"n": 0}
     real = indicators.loader._validate
@@ -164,8 +176,10 @@ def test_no_data_text_is_rendered_as_html() -> None:
     from dashboard import ui
 
     # The only HTML on a page is the app's own style sheet and each chart's reserved height.
-    reserved = re.compile(r"<style>\.st-key-chart-[0-9a-f]{10} \.stPlotlyChart"
-                          r"\{min-height:\d+px\}</style>")
+    reserved = re.compile(
+        r"<style>\.st-key-chart-[0-9a-f]{10} \.stPlotlyChart"
+        r"\{min-height:\d+px\}</style>"
+    )
     for page in PAGES:
         at = run(page)
         for element in at.get("html"):
@@ -175,8 +189,9 @@ def test_no_data_text_is_rendered_as_html() -> None:
             assert not getattr(md.proto, "allow_html", False), page
 
 
-def test_without_chromium_the_image_formats_say_so(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path) -> None:
+def test_without_chromium_the_image_formats_say_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
     at = run("app_pages/investment.py")
     assert not at.exception
@@ -187,7 +202,8 @@ def test_without_chromium_the_image_formats_say_so(monkeypatch: pytest.MonkeyPat
 
 
 def test_data_page_caption_states_the_count_and_the_csv_holds_all(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from indicators import load_dataset, views
 
     total = len(load_dataset(ROOT / "data").observations)
@@ -266,8 +282,9 @@ def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
     assert spec == json.loads(pio.to_json(fig, validate=False))
     assert ui.serialised(fig) is spec, "computed once per figure"
     # What st.plotly_chart does with what ui.chart gives it.
-    sent = plotly.tools.return_figure_from_figure_or_data(ui._Serialised(spec),
-                                                          validate_figure=True)
+    sent = plotly.tools.return_figure_from_figure_or_data(
+        ui._Serialised(spec), validate_figure=True
+    )
     assert sent is spec
     assert json.loads(pio.to_json(sent, validate=False)) == json.loads(fig.to_json())
 
@@ -277,17 +294,20 @@ def test_the_page_shows_the_figure_of_its_filters() -> None:
 
     at = run("app_pages/investment.py")
     sent = specs(at)[0]
-    fig = views.investment_view(load_dataset(ROOT / "data"),
-                                partners=at.multiselect(key="investment-partners").value,
-                                indicators=at.multiselect(key="investment-indicators").value,
-                                years=tuple(at.slider(key="investment-years").value))
+    fig = views.investment_view(
+        load_dataset(ROOT / "data"),
+        partners=at.multiselect(key="investment-partners").value,
+        indicators=at.multiselect(key="investment-indicators").value,
+        years=tuple(at.slider(key="investment-years").value),
+    )
     assert sent == json.loads(fig.to_json())
     at.run()
     assert specs(at)[0] == sent, "a warm rerun sends the same figure"
 
 
 def test_cached_calls_compute_once_per_dataset_and_arguments(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import dataclasses
 
     from dashboard import cached
@@ -312,7 +332,8 @@ def test_cached_calls_compute_once_per_dataset_and_arguments(
 
 
 def test_a_loader_that_fails_leaves_an_empty_dataset_that_says_why(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dashboard import loading
 
     def broken(path: str) -> object:

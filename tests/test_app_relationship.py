@@ -16,9 +16,15 @@ from indicators.newdataset import new_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["app_pages/overview.py", "app_pages/trade.py", "app_pages/investment.py",
-         "app_pages/map.py", "app_pages/timeline.py", "app_pages/data_table.py",
-         "app_pages/sources.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/trade.py",
+    "app_pages/investment.py",
+    "app_pages/map.py",
+    "app_pages/timeline.py",
+    "app_pages/data_table.py",
+    "app_pages/sources.py",
+]
 
 
 def run(page: str, params: dict[str, str] | None = None) -> AppTest:
@@ -36,8 +42,7 @@ def page_text(at: AppTest) -> str:
     """Every text a reader sees: titles, captions, notes, chart titles and series, and the
     options of every picker."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
-                 "error"):
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error"):
         parts += [str(e.value) for e in at.get(kind)]
     for c in at.get("plotly_chart"):
         spec = json.loads(c.proto.spec)
@@ -71,7 +76,11 @@ def test_every_page_shows_the_fixture_relationship_only(fixture_data: Path, page
 def test_the_fixture_trade_page_offers_its_partners_and_reporters(fixture_data: Path) -> None:
     at = run("app_pages/trade.py")
     assert at.multiselect(key="trade-partners").options == [
-        "Southern Cone", "Argentina", "Paraguay", "Uruguay"]
+        "Southern Cone",
+        "Argentina",
+        "Paraguay",
+        "Uruguay",
+    ]
     view = at.selectbox(key="trade-view")
     assert view.options == ["Brazil", "Argentina"]
     view.set_value("ARG").run()
@@ -82,7 +91,8 @@ def test_the_fixture_trade_page_offers_its_partners_and_reporters(fixture_data: 
 
 
 def test_a_new_dataset_opens_with_an_explanation_on_every_page(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     new_dataset(tmp_path / "new", ident="new", focus="MNG", partners=["CHN", "RUS"])
     monkeypatch.setenv("INDICATORS_DATA", str(tmp_path / "new"))
     for page in PAGES:
@@ -94,7 +104,8 @@ def test_a_new_dataset_opens_with_an_explanation_on_every_page(
 
 
 def test_a_counterpart_added_by_pull_request_reaches_trade_and_map(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "data"
     shutil.copytree(ROOT / "data", root)
     (root / "reports" / "zz-test-mongolia.yaml").write_text(MONGOLIA, encoding="utf-8")
@@ -120,8 +131,10 @@ def two_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_picker_switches_datasets_and_the_url_keeps_the_choice(two_roots: Path) -> None:
     at = run("app_pages/overview.py")
     choice = at.selectbox(key="dataset-choice")
-    assert choice.options == ["China–Central Asia economic ties",
-                              "Brazil and the Southern Cone (test data)"]
+    assert choice.options == [
+        "China–Central Asia economic ties",
+        "Brazil and the Southern Cone (test data)",
+    ]
     assert at.title[0].value == "China–Central Asia economic ties"
     choice.set_value("southern-cone-test").run()
     assert at.query_params["dataset"] == "southern-cone-test"
@@ -134,7 +147,8 @@ def test_the_picker_switches_datasets_and_the_url_keeps_the_choice(two_roots: Pa
 
 def test_a_bad_file_in_one_dataset_never_hides_the_other(two_roots: Path) -> None:
     (two_roots / "southern-cone" / "reports" / "zz-bad.yaml").write_text(
-        "observations: [unclosed\n", encoding="utf-8")
+        "observations: [unclosed\n", encoding="utf-8"
+    )
     at = run("app_pages/overview.py")
     assert not at.exception and len(at.get("plotly_chart")) == 3
     at = run("app_pages/overview.py", {"dataset": "southern-cone-test"})

@@ -37,8 +37,20 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 def test_run_quick(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "1000", "--quick",
-         "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--sizes",
+            "1000",
+            "--quick",
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "| figure" in proc.stdout
     figures = {f["name"]: f for f in json.loads(out.read_text(encoding="utf-8"))["figures"]}

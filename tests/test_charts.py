@@ -21,21 +21,47 @@ def ds():
 
 
 def _points(**rows: object) -> pd.DataFrame:
-    base = {"indicator": "trade_total", "reporter": "CHN", "partner": "C5", "unit": "USD",
-            "value_max": None, "source": "s1", "note": None, "n_sources": 1,
-            "alternatives": [], "period_kind": "year"}
+    base = {
+        "indicator": "trade_total",
+        "reporter": "CHN",
+        "partner": "C5",
+        "unit": "USD",
+        "value_max": None,
+        "source": "s1",
+        "note": None,
+        "n_sources": 1,
+        "alternatives": [],
+        "period_kind": "year",
+    }
     records = []
     for period, (value, qualifier) in rows.items():
         y = int(period[1:])
-        records.append({**base, "period": str(y), "year": y, "value": value,
-                        "qualifier": qualifier,
-                        "period_end": pd.Timestamp(f"{y}-12-31")})
+        records.append(
+            {
+                **base,
+                "period": str(y),
+                "year": y,
+                "value": value,
+                "qualifier": qualifier,
+                "period_end": pd.Timestamp(f"{y}-12-31"),
+            }
+        )
     return pd.DataFrame(records)
 
 
-SOURCES = pd.DataFrame([{"id": "s1", "title": "A title", "publisher": "People's Daily",
-                         "original_publisher": None, "published": "2025-06-18",
-                         "kind": "media", "url": "https://example.org"}])
+SOURCES = pd.DataFrame(
+    [
+        {
+            "id": "s1",
+            "title": "A title",
+            "publisher": "People's Daily",
+            "original_publisher": None,
+            "published": "2025-06-18",
+            "kind": "media",
+            "url": "https://example.org",
+        }
+    ]
+)
 
 
 def test_lower_bound_is_a_distinct_marker_and_reads_as_such() -> None:
@@ -59,8 +85,9 @@ def test_a_gap_in_the_years_breaks_the_line() -> None:
 
 
 def test_data_text_is_escaped_in_labels_and_hovers() -> None:
-    hostile = pd.DataFrame([{**SOURCES.iloc[0].to_dict(),
-                             "publisher": "<img src=x onerror=alert(1)>"}])
+    hostile = pd.DataFrame(
+        [{**SOURCES.iloc[0].to_dict(), "publisher": "<img src=x onerror=alert(1)>"}]
+    )
     pts = _points(y2024=(94.8e9, "exact"))
     pts["note"] = "<script>alert(1)</script>"
     fig = charts.build_trade_timeline(pts, sources=hostile, names={"C5": "<b>C5</b>"})
@@ -104,8 +131,11 @@ def test_map_draws_countries_routes_and_points(ds) -> None:
 
 def test_stale_status_is_flagged_in_the_hover(ds) -> None:
     fig = views.map_view(ds, year=2024)
-    hovers = [str(t.customdata[0][0]) for t in fig.data
-              if t.type == "scattergeo" and t.customdata is not None]
+    hovers = [
+        str(t.customdata[0][0])
+        for t in fig.data
+        if t.type == "scattergeo" and t.customdata is not None
+    ]
     assert any("possibly stale" in h for h in hovers)
     assert any("possibly stale" not in h for h in hovers)
 
@@ -133,8 +163,10 @@ def test_value_formatting_in_frames_matches_charts() -> None:
 
 def test_a_point_stated_by_many_sources_lists_the_first_figures_and_counts_the_rest() -> None:
     pts = _points(y2024=(94.8e9, "exact"))
-    alts = [{"value": 90e9 + i * 1e9, "qualifier": "exact", "source": "s1", "value_max": None}
-            for i in range(7)]
+    alts = [
+        {"value": 90e9 + i * 1e9, "qualifier": "exact", "source": "s1", "value_max": None}
+        for i in range(7)
+    ]
     pts.at[0, "alternatives"] = alts
     pts.at[0, "n_sources"] = 12
     fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
@@ -151,18 +183,27 @@ def test_a_point_stated_by_many_sources_lists_the_first_figures_and_counts_the_r
 
 def test_few_differing_figures_are_all_listed() -> None:
     pts = _points(y2024=(94.8e9, "exact"))
-    pts.at[0, "alternatives"] = [{"value": 90e9, "qualifier": "exact", "source": "s1",
-                                  "value_max": None}]
+    pts.at[0, "alternatives"] = [
+        {"value": 90e9, "qualifier": "exact", "source": "s1", "value_max": None}
+    ]
     fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
-    assert fig.data[0].customdata[0][3].endswith("Other figures: $90 bn (People's Daily, "
-                                                  "18 Jun 2025)")
+    assert (
+        fig.data[0].customdata[0][3].endswith("Other figures: $90 bn (People's Daily, 18 Jun 2025)")
+    )
 
 
 def test_many_events_are_drawn_in_one_pass(ds) -> None:
-    many = pd.concat([ds.events.assign(when=ds.events["when"] + pd.Timedelta(days=i))
-                      for i in range(10)], ignore_index=True)
-    fig = charts.build_gantt(F.gantt_rows(ds), milestones=ds.milestones, events=many,
-                             sources=ds.sources, projects=ds.projects)
+    many = pd.concat(
+        [ds.events.assign(when=ds.events["when"] + pd.Timedelta(days=i)) for i in range(10)],
+        ignore_index=True,
+    )
+    fig = charts.build_gantt(
+        F.gantt_rows(ds),
+        milestones=ds.milestones,
+        events=many,
+        sources=ds.sources,
+        projects=ds.projects,
+    )
     days = many[many["kind"].isin(charts.EVENT_KINDS)]["when"].nunique()
     dotted = [s for s in fig.layout.shapes if s.line.dash == "dot"]
     assert len(dotted) == days

@@ -22,8 +22,7 @@ INDICATORS = [sys.executable, "-m", "indicators"]
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          check=False)
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
 
 
 def _indicators(entry: str) -> list[str]:
@@ -74,8 +73,9 @@ def test_workflow_indicators_commands_exist(command: str) -> None:
         assert option in done.stdout, f"{command}: {option} is not an option of {sub}"
 
 
-@pytest.mark.parametrize("script", sorted({m for c in _workflow_commands()
-                                           for m in re.findall(r"scripts/\S+\.sh", c)}))
+@pytest.mark.parametrize(
+    "script", sorted({m for c in _workflow_commands() for m in re.findall(r"scripts/\S+\.sh", c)})
+)
 def test_workflow_scripts_exist(script: str) -> None:
     path = ROOT / script
     assert path.exists()
@@ -105,8 +105,11 @@ def test_pre_commit_files_are_valid_for_pre_commit() -> None:
 def test_hook_commands_run(hook: dict[str, Any]) -> None:
     command = _indicators(hook["entry"]) + list(hook.get("args", []))
     assert _run([*command, "--help"]).returncode == 0
-    files = [] if hook.get("pass_filenames") is False else [
-        "data/reports/001-orda-china-ca-trade-2024.yaml", "data/catalog/units.yaml"]
+    files = (
+        []
+        if hook.get("pass_filenames") is False
+        else ["data/reports/001-orda-china-ca-trade-2024.yaml", "data/catalog/units.yaml"]
+    )
     for f in files:
         assert re.search(hook["files"], f), f"{hook['id']} would not see {f}"
     done = _run(command + files)
@@ -116,6 +119,11 @@ def test_hook_commands_run(hook: dict[str, Any]) -> None:
 def test_pull_request_template_has_the_contributors_checklist() -> None:
     text = TEMPLATE.read_text()
     assert text.count("- [ ]") >= 5
-    for words in ("as the source states it", "qualifier", "locator", "indicators validate",
-                  "indicators diff"):
+    for words in (
+        "as the source states it",
+        "qualifier",
+        "locator",
+        "indicators validate",
+        "indicators diff",
+    ):
         assert words in text

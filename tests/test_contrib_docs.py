@@ -38,8 +38,9 @@ def _commands() -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("command", _commands(), ids=" ".join)
-def test_every_command_has_help(command: tuple[str, ...],
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_has_help(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as done:
         main([*command, "--help"])
     assert done.value.code == 0
@@ -55,8 +56,7 @@ def test_every_command_is_documented(command: tuple[str, ...]) -> None:
         pattern = rf"indicators {command[0]} (\S*\b{command[1]}\b)"
     else:
         pattern = rf"indicators {re.escape(name)}(?![\w-])"  # `export` is not `export-data`
-    assert re.search(pattern, DOCS), f"document `indicators {name}` in README.md or " \
-                                     "CONTRIBUTING.md"
+    assert re.search(pattern, DOCS), f"document `indicators {name}` in README.md or CONTRIBUTING.md"
 
 
 def _bash_commands(text: str) -> list[list[str]]:
@@ -72,8 +72,9 @@ def _bash_commands(text: str) -> list[list[str]]:
     return commands
 
 
-def test_the_guides_examples_work_in_order(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_guides_examples_work_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     (data / "reports" / ORDA.name).unlink()  # the worked example recreates it
@@ -81,13 +82,18 @@ def test_the_guides_examples_work_in_order(tmp_path: Path,
     assert len(commands) == 7
     for args in commands:
         assert main([*args, "--data", str(data), "--no-input"]) == 0, (
-            args, capsys.readouterr().err)
+            args,
+            capsys.readouterr().err,
+        )
     assert not validate_dataset(data).errors
 
 
 def test_the_guides_new_dataset_example_makes_a_valid_dataset(tmp_path: Path) -> None:
-    found = [shlex.split(line)[1:] for line in CONTRIBUTING.splitlines()
-             if line.startswith(".venv/bin/indicators new dataset ")]
+    found = [
+        shlex.split(line)[1:]
+        for line in CONTRIBUTING.splitlines()
+        if line.startswith(".venv/bin/indicators new dataset ")
+    ]
     assert found, "CONTRIBUTING.md shows how to start a dataset"
     args = found[0]
     args[args.index("--out") + 1] = str(tmp_path / "new")
@@ -114,8 +120,12 @@ def test_the_worked_example_gives_the_real_entry(tmp_path: Path) -> None:
 def test_the_worked_examples_yaml_is_the_real_entry() -> None:
     blocks = re.findall(r"```yaml\n(.*?)```", CONTRIBUTING, re.S)
     real = ORDA.read_text() + (ROOT / "data" / "excluded.yaml").read_text()
-    quoted = [line for block in blocks for line in block.splitlines()
-              if line.startswith("  ") and "001-orda" in block]
+    quoted = [
+        line
+        for block in blocks
+        for line in block.splitlines()
+        if line.startswith("  ") and "001-orda" in block
+    ]
     assert len(quoted) >= 5
     for line in quoted:
         assert line in real.splitlines(), line
@@ -124,6 +134,10 @@ def test_the_worked_examples_yaml_is_the_real_entry() -> None:
 def test_readme_has_the_contributing_section() -> None:
     readme = (ROOT / "README.md").read_text()
     last = readme.split("\n## Contributing data", 1)[1].split("\n## ", 1)[0]
-    for command in ("indicators new", "indicators schema", "indicators diff",
-                    "indicators export-data"):
+    for command in (
+        "indicators new",
+        "indicators schema",
+        "indicators diff",
+        "indicators export-data",
+    ):
         assert command in last

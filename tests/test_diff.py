@@ -55,12 +55,15 @@ observations:
 # The pull request: one value corrected, one datapoint removed, one added that conflicts.
 REPORT_A_AFTER = REPORT_A.replace("value: 22.7", "value: 23.1").replace(
     '  - {indicator: trade_total, reporter: CHN, partner: KGZ, period: "2023", value: 19.8, '
-    "unit: USD bn, source: 001-a, locator: fig 3}\n", "")
+    "unit: USD bn, source: 001-a, locator: fig 3}\n",
+    "",
+)
 REPORT_B_AFTER = REPORT_B + (
     '  - {indicator: trade_total, reporter: CHN, partner: KAZ, period: "2024", value: 44, '
     "unit: USD bn, qualifier: approximately, source: 002-b, locator: fig 2}\n"
     '  - {indicator: trade_total, reporter: CHN, partner: KGZ, period: "2024", value: 30, '
-    "unit: USD bn, source: 002-b, locator: fig 3}\n")
+    "unit: USD bn, source: 002-b, locator: fig 3}\n"
+)
 
 EXPECTED = """\
 ## Data changes: `main` → `working tree`
@@ -94,9 +97,22 @@ EXPECTED = """\
 
 def _git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
-         "-c", "commit.gpgsign=false", "-C", str(repo), *args],
-        check=True, capture_output=True, text=True).stdout
+        [
+            "git",
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-C",
+            str(repo),
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture
@@ -128,16 +144,17 @@ def test_changelog_against_the_working_tree(repo: Path) -> None:
 def test_changelog_between_two_commits_matches_the_working_tree(repo: Path) -> None:
     _git(repo, "commit", "-q", "-am", "the pull request")
     log = diff.changelog("main~1", "main", "data", today=TODAY)
-    assert diff.to_markdown(log) == EXPECTED.replace("`main` → `working tree`",
-                                                     "`main~1` → `main`")
+    assert diff.to_markdown(log) == EXPECTED.replace("`main` → `working tree`", "`main~1` → `main`")
 
 
 def test_diff_command_prints_the_changelog(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "main"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("## Data changes: `main` → `working tree`")
-    assert "| `data/reports/001-a.yaml:10` | trade_total CHN → KGZ 2024 (001-a) | " \
-           "22.7 USD bn → 23.1 USD bn |" in out
+    assert (
+        "| `data/reports/001-a.yaml:10` | trade_total CHN → KGZ 2024 (001-a) | "
+        "22.7 USD bn → 23.1 USD bn |" in out
+    )
 
 
 def test_a_corrected_period_is_a_change_not_a_removal(repo: Path) -> None:
@@ -147,7 +164,8 @@ def test_a_corrected_period_is_a_change_not_a_removal(repo: Path) -> None:
     log = diff.changelog("main", None, "data", today=TODAY)
     assert (len(log.added), len(log.removed)) == (0, 0)
     assert [(c.where, diff._change_text(c)) for c in log.changed] == [
-        ("data/reports/002-b.yaml:9", "period: 2023 → 2023-H1")]
+        ("data/reports/002-b.yaml:9", "period: 2023 → 2023-H1")
+    ]
 
 
 def test_other_records_and_resolved_problems(repo: Path) -> None:
@@ -155,8 +173,10 @@ def test_other_records_and_resolved_problems(repo: Path) -> None:
     path.write_text(REPORT_A.replace("title: Report A", "title: Report A, revised"))
     (repo / "data" / "reports" / "002-b.yaml").write_text(REPORT_B)
     text = diff.to_markdown(diff.changelog("main", None, "data", today=TODAY))
-    assert "- changed source `001-a` at `data/reports/001-a.yaml:2`: title: Report A → " \
-           "Report A, revised" in text
+    assert (
+        "- changed source `001-a` at `data/reports/001-a.yaml:2`: title: Report A → "
+        "Report A, revised" in text
+    )
     assert "0 datapoints added, 0 removed, 0 changed, 1 other record," in text
 
 
@@ -172,8 +192,9 @@ def test_unknown_revision_says_what_to_do(repo: Path, capsys: pytest.CaptureFixt
     assert "unknown revision 'no-such-branch'" in err and "fetch-depth: 0" in err
 
 
-def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "data").mkdir()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
@@ -181,8 +202,9 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "not inside a git repository" in capsys.readouterr().err
 
 
-def test_charts_option_renders_before_and_after(repo: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_charts_option_renders_before_and_after(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from indicators import export
 
     if export.chromium_path() is None:

@@ -19,7 +19,8 @@ from indicators import export, load_dataset, views
 DATA = Path(__file__).parent.parent / "data"
 needs_chromium = pytest.mark.skipif(
     export.chromium_path() is None and not os.environ.get("CI"),
-    reason="Chromium is not installed (apt-get install chromium)")
+    reason="Chromium is not installed (apt-get install chromium)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,17 +120,25 @@ def test_the_exported_data_is_the_decorated_figure(chart: str) -> None:
 
 
 def test_cli_lists_chart_ids() -> None:
-    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--list"],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "indicators", "export", "--list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     listed = [line.split()[0] for line in run.stdout.splitlines()]
     assert listed == CHART_IDS
 
 
 def test_cli_without_chromium_exits_1_naming_the_package(tmp_path: Path) -> None:
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-browser")}
-    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out",
-                          str(tmp_path / "out")], capture_output=True, text=True, env=env,
-                         check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "indicators", "export", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert run.returncode == 1
     assert "apt-get install chromium" in run.stderr
     assert "Traceback" not in run.stderr
@@ -138,23 +147,51 @@ def test_cli_without_chromium_exits_1_naming_the_package(tmp_path: Path) -> None
 @needs_chromium
 def test_cli_writes_the_requested_files(tmp_path: Path) -> None:
     out = tmp_path / "charts"
-    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out", str(out),
-                          "--chart", "project-status", "--chart", "investment", "--format",
-                          "png,svg"], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "export",
+            "--out",
+            str(out),
+            "--chart",
+            "project-status",
+            "--chart",
+            "investment",
+            "--format",
+            "png,svg",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "investment.png", "investment.svg", "project-status.png", "project-status.svg"]
+        "investment.png",
+        "investment.svg",
+        "project-status.png",
+        "project-status.svg",
+    ]
     assert "4/4" in run.stderr  # the progress bar
-    bad = subprocess.run([sys.executable, "-m", "indicators", "export", "--out", str(out),
-                          "--chart", "nope"], capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "indicators", "export", "--out", str(out), "--chart", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 2 and "export --list" in bad.stderr
 
 
 def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
     target = tmp_path / "file-not-folder"
     target.write_text("x")
-    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out",
-                          str(target / "sub")], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "indicators", "export", "--out", str(target / "sub")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if shutil.which("chromium") is None and export.chromium_path() is None:
         assert run.returncode == 1
         return
@@ -170,8 +207,14 @@ def test_a_reused_tab_draws_exactly_what_a_fresh_one_does(monkeypatch: pytest.Mo
 
     ds = load_dataset(DATA)
     charts = {c.id: c.build(ds) for c in views.standard_charts()}
-    order = [("map", "png"), ("investment", "pdf"), ("trade-timeline", "svg"),
-             ("map", "png"), ("timeline", "png"), ("investment", "png")]
+    order = [
+        ("map", "png"),
+        ("investment", "pdf"),
+        ("trade-timeline", "svg"),
+        ("map", "png"),
+        ("timeline", "png"),
+        ("investment", "png"),
+    ]
 
     def pixels(blob: bytes) -> bytes:
         return Image.open(io.BytesIO(blob)).convert("RGBA").tobytes()
@@ -200,9 +243,24 @@ def test_the_standard_set_exports_for_another_relationship(tmp_path: Path) -> No
     """The made-up Southern Cone fixture: every chart of the set, as PNG, with its own
     title and the dataset's licence in the footer (checked in the SVG's text)."""
     out = tmp_path / "charts"
-    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out", str(out),
-                          "--data", str(FIXTURE), "--format", "png,svg", "--quiet"],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "export",
+            "--out",
+            str(out),
+            "--data",
+            str(FIXTURE),
+            "--format",
+            "png,svg",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     ids = [c.id for c in views.standard_charts()]
     assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{i}.png" for i in ids)

@@ -45,7 +45,8 @@ def test_package_descriptor(package: Path) -> None:
     refs = {fk["fields"]: fk["reference"]["resource"] for fk in obs["schema"]["foreignKeys"]}
     assert refs["source"] == "sources" and refs["indicator"] == "indicators"
     assert sorted(p.name for p in package.iterdir()) == sorted(
-        ["datapackage.json", *(f"{t.name}.csv" for t in datapackage.TABLES)])
+        ["datapackage.json", *(f"{t.name}.csv" for t in datapackage.TABLES)]
+    )
 
 
 def test_every_valid_datapoint_is_exported_as_stated(package: Path) -> None:
@@ -54,11 +55,21 @@ def test_every_valid_datapoint_is_exported_as_stated(package: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(ds.observations)
     assert len({r["id"] for r in rows}) == len(rows)
-    orda = next(r for r in rows if r["source"] == "001-orda-china-ca-trade-2024"
-                and r["partner"] == "C5" and r["indicator"] == "trade_total")
-    assert (orda["value_as_stated"], orda["unit_as_stated"], orda["value"], orda["unit"],
-            orda["period_start"], orda["period_end"]) == (
-        "94.8", "USD bn", "94800000000", "USD", "2024-01-01", "2024-12-31")
+    orda = next(
+        r
+        for r in rows
+        if r["source"] == "001-orda-china-ca-trade-2024"
+        and r["partner"] == "C5"
+        and r["indicator"] == "trade_total"
+    )
+    assert (
+        orda["value_as_stated"],
+        orda["unit_as_stated"],
+        orda["value"],
+        orda["unit"],
+        orda["period_start"],
+        orda["period_end"],
+    ) == ("94.8", "USD bn", "94800000000", "USD", "2024-01-01", "2024-12-31")
 
 
 def test_frictionless_catches_a_broken_reference(package: Path, tmp_path: Path) -> None:
@@ -78,8 +89,9 @@ def test_frictionless_catches_a_broken_reference(package: Path, tmp_path: Path) 
     assert "foreign-key" in {e.type for t in report.tasks for e in t.errors}
 
 
-def test_a_failure_leaves_the_previous_export_untouched(package: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_leaves_the_previous_export_untouched(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "package"
     shutil.copytree(package, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -95,8 +107,9 @@ def test_a_failure_leaves_the_previous_export_untouched(package: Path, tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["package"]  # no temporary left
 
 
-def test_a_failure_on_a_first_export_leaves_nothing(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_on_a_first_export_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def fail(ds: object, folder: Path) -> None:
         raise RuntimeError("boom")
 
@@ -107,7 +120,8 @@ def test_a_failure_on_a_first_export_leaves_nothing(tmp_path: Path,
 
 
 def test_refuses_to_replace_a_folder_that_is_not_an_export(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["export-data", "--data", str(DATA), "--out", str(tmp_path)]) == 1
     assert "is not a previous export" in capsys.readouterr().err

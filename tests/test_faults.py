@@ -28,6 +28,7 @@ COUNTS = re.compile(r"(\d+) sources · (\d+) datapoints · (\d+) projects · (\d
 
 # ---- data files that change while the app runs ----------------------------------------------
 
+
 @pytest.fixture
 def live_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "data"
@@ -59,7 +60,8 @@ def _banner(at: AppTest) -> str:
 
 
 def test_files_deleted_rewritten_truncated_while_the_app_runs(
-        live_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    live_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert _shown(at) == _truth(live_data, monkeypatch)
     report = sorted((live_data / "reports").glob("*.yaml"))[1]
@@ -69,10 +71,15 @@ def test_files_deleted_rewritten_truncated_while_the_app_runs(
     assert _shown(at) == _truth(live_data, monkeypatch)
 
     target = sorted((live_data / "reports").glob("*.yaml"))[2]  # rewritten: one more datapoint
-    target.write_text(target.read_text(encoding="utf-8") + (
-        "  - {indicator: trade_total, reporter: CHN, partner: KAZ, period: '1999', value: 1.5,\n"
-        "     unit: USD bn, source: " + _source_of(target) + ", locator: P99}\n"),
-        encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8")
+        + (
+            "  - {indicator: trade_total, reporter: CHN, partner: KAZ, period: '1999',"
+            " value: 1.5,\n"
+            "     unit: USD bn, source: " + _source_of(target) + ", locator: P99}\n"
+        ),
+        encoding="utf-8",
+    )
     before = _shown(at)
     at.run()
     after = _shown(at)
@@ -95,11 +102,15 @@ def test_files_deleted_rewritten_truncated_while_the_app_runs(
 
 
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
-        live_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    live_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     shown = _shown(at)
-    target = next(f for f in sorted((live_data / "reports").glob("*.yaml"))
-                  if "value: " in f.read_text(encoding="utf-8"))
+    target = next(
+        f
+        for f in sorted((live_data / "reports").glob("*.yaml"))
+        if "value: " in f.read_text(encoding="utf-8")
+    )
     text = target.read_text(encoding="utf-8")
     stat = target.stat()
     # Same length, same mtime (as `cp -p` or a restored backup would leave it): one datapoint
@@ -113,14 +124,19 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     assert "unknown field 'locatoR'" in _banner(at)
 
 
-def test_the_whole_data_folder_vanishes_and_returns(live_data: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_whole_data_folder_vanishes_and_returns(
+    live_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     shown = _shown(at)
     moved = live_data.with_name("moved")
     live_data.rename(moved)
-    for page in ("app_pages/overview.py", "app_pages/trade.py", "app_pages/map.py",
-                 "app_pages/sources.py"):
+    for page in (
+        "app_pages/overview.py",
+        "app_pages/trade.py",
+        "app_pages/map.py",
+        "app_pages/sources.py",
+    ):
         at.switch_page(page).run()
         assert _shown(at) == (0, 0, 0, 0), page
         assert "does not exist" in _banner(at), page
@@ -138,6 +154,7 @@ def _source_of(path: Path) -> str:
 
 # ---- the compiled cache ------------------------------------------------------------------------
 
+
 def _frames(ds) -> list[pd.DataFrame]:
     return [ds.observations, ds.projects, ds.events, ds.sources, ds.excluded]
 
@@ -153,9 +170,9 @@ def _corruptions() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("how", list(_corruptions()))
-def test_a_corrupted_cache_is_rebuilt_never_trusted(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    how: str) -> None:
+def test_a_corrupted_cache_is_rebuilt_never_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
     monkeypatch.setenv("INDICATORS_CACHE_DIR", str(tmp_path / "cache"))
     fresh = load_dataset(ROOT / "data")
     entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
@@ -167,14 +184,19 @@ def test_a_corrupted_cache_is_rebuilt_never_trusted(tmp_path: Path,
     for a, b in zip(_frames(fresh), _frames(again), strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert [p.format() for p in again.report.sorted()] == [
-        p.format() for p in fresh.report.sorted()]
+        p.format() for p in fresh.report.sorted()
+    ]
     rebuilt = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
-    assert all(cache.read(p.parent.parent.name, p.name) is not None for p in rebuilt
-               if not p.name.startswith(".")), "every entry was rewritten whole"
+    assert all(
+        cache.read(p.parent.parent.name, p.name) is not None
+        for p in rebuilt
+        if not p.name.startswith(".")
+    ), "every entry was rewritten whole"
 
 
-def test_a_valid_entry_of_the_wrong_kind_is_not_used(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_valid_entry_of_the_wrong_kind_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An entry that unpickles fine but holds something else (another code version's class,
     a stray object) is a miss, never data."""
     monkeypatch.setenv("INDICATORS_CACHE_DIR", str(tmp_path / "cache"))
@@ -186,8 +208,9 @@ def test_a_valid_entry_of_the_wrong_kind_is_not_used(tmp_path: Path,
     pd.testing.assert_frame_equal(fresh.observations, again.observations)
 
 
-def test_an_unusable_cache_folder_only_costs_speed(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unusable_cache_folder_only_costs_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("INDICATORS_CACHE_DIR", str(blocker / "cache"))
@@ -199,7 +222,8 @@ def test_an_unusable_cache_folder_only_costs_speed(tmp_path: Path,
 
 needs_chromium = pytest.mark.skipif(
     export.chromium_path() is None and not os.environ.get("CI"),
-    reason="Chromium is not installed (apt-get install chromium)")
+    reason="Chromium is not installed (apt-get install chromium)",
+)
 
 
 def _fake_browser(folder: Path, body: str) -> Path:
@@ -237,10 +261,14 @@ def test_missing_browser_is_reported_at_once(quick_export: pytest.MonkeyPatch) -
 
 
 @needs_chromium
-@pytest.mark.parametrize("body", ["exit 3", "echo 'Segmentation fault' >&2; kill -SEGV $$",
-                                  "exec sleep 600"], ids=["exits", "crashes", "hangs"])
+@pytest.mark.parametrize(
+    "body",
+    ["exit 3", "echo 'Segmentation fault' >&2; kill -SEGV $$", "exec sleep 600"],
+    ids=["exits", "crashes", "hangs"],
+)
 def test_a_browser_that_fails_to_start_gives_a_clear_message_then_recovers(
-        tmp_path: Path, quick_export: pytest.MonkeyPatch, body: str) -> None:
+    tmp_path: Path, quick_export: pytest.MonkeyPatch, body: str
+) -> None:
     quick_export.setenv("BROWSER_PATH", str(_fake_browser(tmp_path, body)))
     quick_export.setenv("INDICATORS_EXPORT_START_TIMEOUT", "5")
     message, took = _timed_failure(export.ExportFailed)
@@ -248,8 +276,13 @@ def test_a_browser_that_fails_to_start_gives_a_clear_message_then_recovers(
     assert message.startswith("Image export failed: the browser") and "Try again" in message
     assert took < 20, f"{took:.1f}s"
     assert export.last_failure() == message
-    assert subprocess.run(["pgrep", "-f", "sleep 600"], capture_output=True,
-                          check=False).stdout.strip() == b"" or "sleep" not in body
+    assert (
+        subprocess.run(
+            ["pgrep", "-f", "sleep 600"], capture_output=True, check=False
+        ).stdout.strip()
+        == b""
+        or "sleep" not in body
+    )
     quick_export.delenv("BROWSER_PATH")
     assert export.render(_figure(), "svg").lstrip().startswith(b"<svg")
     assert export.last_failure() is None
@@ -257,7 +290,8 @@ def test_a_browser_that_fails_to_start_gives_a_clear_message_then_recovers(
 
 @needs_chromium
 def test_a_browser_that_crashes_between_images_is_replaced(
-        quick_export: pytest.MonkeyPatch) -> None:
+    quick_export: pytest.MonkeyPatch,
+) -> None:
     assert export.render(_figure(), "svg")
     os.killpg(export._worker.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
     time.sleep(0.3)
@@ -268,7 +302,8 @@ def test_a_browser_that_crashes_between_images_is_replaced(
 
 @needs_chromium
 def test_a_browser_that_hangs_while_drawing_is_abandoned_in_bounded_time(
-        quick_export: pytest.MonkeyPatch) -> None:
+    quick_export: pytest.MonkeyPatch,
+) -> None:
     assert export.render(_figure(), "svg")
     hung = export._worker.process  # type: ignore[union-attr]
     os.killpg(hung.pid, signal.SIGSTOP)
@@ -285,12 +320,27 @@ def test_a_browser_that_hangs_while_drawing_is_abandoned_in_bounded_time(
 
 
 def test_the_export_command_reports_a_failing_browser_without_traceback(
-        tmp_path: Path, quick_export: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, quick_export: pytest.MonkeyPatch
+) -> None:
     quick_export.setenv("BROWSER_PATH", str(_fake_browser(tmp_path, "exit 3")))
-    run = subprocess.run([sys.executable, "-m", "indicators", "export", "--out",
-                          str(tmp_path / "out"), "--chart", "overview-trade", "--quiet"],
-                         capture_output=True, text=True, check=False, timeout=60,
-                         env={**os.environ})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "export",
+            "--out",
+            str(tmp_path / "out"),
+            "--chart",
+            "overview-trade",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={**os.environ},
+    )
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert "the browser" in run.stderr and "could not be started" in run.stderr
@@ -299,14 +349,21 @@ def test_the_export_command_reports_a_failing_browser_without_traceback(
 
 # ---- a full disk, an unwritable folder -------------------------------------------------------
 
+
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
     """A real 64 kB file system (tmpfs), where the machine lets us mount one."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
             ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-            capture_output=True, check=False).returncode != 0:
+            capture_output=True,
+            check=False,
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a small tmpfs here")
     try:
         yield mount
@@ -323,8 +380,9 @@ def _fake_render(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export, "render", lambda fig, fmt, **kw: b"%PDF-1.7\n" + b"x" * 30_000)
 
 
-def test_image_export_on_a_full_disk(tiny_disk: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_image_export_on_a_full_disk(
+    tiny_disk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _fake_render(monkeypatch)
     status = main(["export", "--out", str(tiny_disk / "img"), "--quiet", "--format", "pdf"])
     err = capsys.readouterr().err
@@ -335,9 +393,9 @@ def test_image_export_on_a_full_disk(tiny_disk: Path, monkeypatch: pytest.Monkey
     assert all(p.stat().st_size == 30_009 for p in left), "every file left is whole"
 
 
-def test_image_export_when_the_disk_fills_midway(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_image_export_when_the_disk_fills_midway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Portable variant: the third write fails with ENOSPC."""
     _fake_render(monkeypatch)
     import indicators.export_cli as ecli
@@ -373,8 +431,9 @@ def test_image_export_when_the_disk_fills_midway(tmp_path: Path,
     assert len(left) == 2 and not any(n.startswith(".") for n in left)
 
 
-def test_image_export_to_an_unwritable_folder(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_image_export_to_an_unwritable_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     status = main(["export", "--out", str(blocker / "img"), "--quiet"])
@@ -382,9 +441,9 @@ def test_image_export_to_an_unwritable_folder(tmp_path: Path,
     assert status == 1 and "cannot write to" in err and "Traceback" not in err
 
 
-def test_data_export_on_a_full_disk_leaves_no_package(tiny_disk: Path,
-                                                      capsys: pytest.CaptureFixture[str]
-                                                      ) -> None:
+def test_data_export_on_a_full_disk_leaves_no_package(
+    tiny_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["export-data", "--out", str(tiny_disk / "pkg")])
     err = capsys.readouterr().err
     assert status == 1 and "No space left on device" in err and "Traceback" not in err
@@ -392,8 +451,8 @@ def test_data_export_on_a_full_disk_leaves_no_package(tiny_disk: Path,
 
 
 def test_data_export_keeps_the_previous_package_when_the_disk_fills(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "pkg"
     assert main(["export-data", "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -414,8 +473,9 @@ def test_data_export_keeps_the_previous_package_when_the_disk_fills(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg"]
 
 
-def test_data_export_to_an_unwritable_folder(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_export_to_an_unwritable_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     status = main(["export-data", "--out", str(blocker / "pkg")])

@@ -19,8 +19,10 @@ from indicators import validate_dataset
 from indicators.cli import main
 from indicators.loader import MAX_FILE_BYTES
 
-LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
-                  r"\[(?P<code>[a-z0-9-]+)\]: .+ \(.+\)$")
+LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
+    r"\[(?P<code>[a-z0-9-]+)\]: .+ \(.+\)$"
+)
 SUMMARY = re.compile(r"^(valid|\d+ error\(s\)), \d+ warning\(s\): ")
 
 
@@ -47,16 +49,23 @@ def _check_output(out: str, err: str) -> list[re.Match[str]]:
 
 @pytest.mark.parametrize(("fixture", "code", "line", "severity"), CASES, ids=[c[0] for c in CASES])
 def test_cli_reports_each_fixture_on_one_line_with_a_hint(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], fixture: str, code: str, line: int,
-        severity: str) -> None:
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fixture: str,
+    code: str,
+    line: int,
+    severity: str,
+) -> None:
     root = _catalog_only(tmp_path)
     shutil.copy(FIXTURES / f"{fixture}.yaml", root / f"{fixture}.yaml")
     status = main(["validate", str(root)])
     out, err = capsys.readouterr()
     matches = _check_output(out, err)
     assert status == (1 if severity == "error" else 0)
-    assert any(m["file"].endswith(f"{fixture}.yaml") and m["code"] == code
-               and int(m["line"]) == line for m in matches), out
+    assert any(
+        m["file"].endswith(f"{fixture}.yaml") and m["code"] == code and int(m["line"]) == line
+        for m in matches
+    ), out
 
 
 def test_every_fixture_at_once_in_a_subprocess(tmp_path: Path) -> None:
@@ -65,8 +74,13 @@ def test_every_fixture_at_once_in_a_subprocess(tmp_path: Path) -> None:
     for f in FIXTURES.glob("*.yaml"):
         shutil.copy(f, root / f.name)
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "indicators", "validate", str(root)],
-                         capture_output=True, text=True, check=False, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "indicators", "validate", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert time.monotonic() - started < 60
     assert run.returncode == 1
     matches = _check_output(run.stdout, run.stderr)
@@ -82,11 +96,14 @@ def test_crlf_and_binary_fixtures_keep_their_bytes() -> None:
     assert (FIXTURES / "empty_file.yaml").read_bytes() == b""
 
 
-def test_a_50_megabyte_file_is_refused_unread(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_50_megabyte_file_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _catalog_only(tmp_path)
-    record = ("  - {indicator: trade_total, reporter: CHN, partner: KAZ, period: '2024', "
-              "value: 43.8, unit: USD bn, source: fx-source, locator: P%d}\n")
+    record = (
+        "  - {indicator: trade_total, reporter: CHN, partner: KAZ, period: '2024', "
+        "value: 43.8, unit: USD bn, source: fx-source, locator: P%d}\n"
+    )
     chunk = "".join(record % i for i in range(10_000)).encode()
     big = root / "big.yaml"
     with big.open("wb") as fh:
@@ -116,8 +133,8 @@ def test_block_nesting_past_the_parser_limit(tmp_path: Path) -> None:
     root = _catalog_only(tmp_path)
     (root / "deep.yaml").write_text("observations:\n  " + "- " * 5000 + "x\n", encoding="utf-8")
     (root / "deepmap.yaml").write_text(
-        "observations:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 1500)),
-        encoding="utf-8")
+        "observations:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 1500)), encoding="utf-8"
+    )
     started = time.monotonic()
     report = validate_dataset(root)
     assert time.monotonic() - started < 10
@@ -148,8 +165,9 @@ def test_a_large_alias_bomb_is_bounded(tmp_path: Path) -> None:
     assert elapsed < 5 and peak < 64 * 1024 * 1024
 
 
-def test_text_with_line_breaks_stays_on_one_line(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_with_line_breaks_stays_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _catalog_only(tmp_path)
     (root / "breaks.yaml").write_text('"obser\\nvations\\r\\nX": []\n', encoding="utf-8")
     assert main(["validate", str(root)]) == 1

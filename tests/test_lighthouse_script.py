@@ -19,29 +19,62 @@ def _lhr(perf: float | None = 0.5, a11y: float = 0.9) -> dict:
         "lighthouseVersion": "12.8.2",
         "categories": {
             "performance": {"score": perf},
-            "accessibility": {"score": a11y, "auditRefs": [
-                {"id": "color-contrast", "weight": 7}, {"id": "heading-order", "weight": 3},
-                {"id": "image-alt", "weight": 10}, {"id": "tabindex", "weight": 7}]}},
+            "accessibility": {
+                "score": a11y,
+                "auditRefs": [
+                    {"id": "color-contrast", "weight": 7},
+                    {"id": "heading-order", "weight": 3},
+                    {"id": "image-alt", "weight": 10},
+                    {"id": "tabindex", "weight": 7},
+                ],
+            },
+        },
         "audits": {
             "cumulative-layout-shift": {"numericValue": 0.123456},
             "largest-contentful-paint": {"numericValue": 2345.6},
             "total-blocking-time": {"numericValue": 410.4},
             "first-contentful-paint": {"numericValue": 1000.0},
             "metrics": {"details": {"items": [{"observedLargestContentfulPaint": 1500}]}},
-            "largest-contentful-paint-element": {"details": {"type": "list", "items": [
-                {"type": "table", "items": [{"node": {"selector": "svg.main-svg"}}]}]}},
-            "color-contrast": {"score": 0, "scoreDisplayMode": "binary", "title": "Contrast",
-                               "details": {"items": [{"node": {
-                                   "nodeLabel": "260 sources\n· 907", "selector": "div > p",
-                                   "snippet": "<p>", "explanation":
-                                   "Fix any of the following:\n  insufficient color contrast of "
-                                   "3.29 (foreground color: #7f8890)"},
-                                   "subItems": {"items": [{"relatedNode": {
-                                       "nodeLabel": "Sidebar", "selector": "section#stSidebar",
-                                       "snippet": "<section>"}}]}}]}},
+            "largest-contentful-paint-element": {
+                "details": {
+                    "type": "list",
+                    "items": [{"type": "table", "items": [{"node": {"selector": "svg.main-svg"}}]}],
+                }
+            },
+            "color-contrast": {
+                "score": 0,
+                "scoreDisplayMode": "binary",
+                "title": "Contrast",
+                "details": {
+                    "items": [
+                        {
+                            "node": {
+                                "nodeLabel": "260 sources\n· 907",
+                                "selector": "div > p",
+                                "snippet": "<p>",
+                                "explanation": "Fix any of the following:\n  "
+                                "insufficient color contrast of "
+                                "3.29 (foreground color: #7f8890)",
+                            },
+                            "subItems": {
+                                "items": [
+                                    {
+                                        "relatedNode": {
+                                            "nodeLabel": "Sidebar",
+                                            "selector": "section#stSidebar",
+                                            "snippet": "<section>",
+                                        }
+                                    }
+                                ]
+                            },
+                        }
+                    ]
+                },
+            },
             "heading-order": {"score": 1, "scoreDisplayMode": "binary"},
             "image-alt": {"score": None, "scoreDisplayMode": "notApplicable"},
-            "tabindex": {"score": 0, "scoreDisplayMode": "manual"}},
+            "tabindex": {"score": 0, "scoreDisplayMode": "manual"},
+        },
     }
 
 
@@ -58,16 +91,22 @@ def test_subset_and_bounds():
     args = lh.parse_args(["--pages", "map, Trade,bare", "--no-mobile", "--runs", "3"])
     assert args.pages == ["trade", "map", "bare"]  # in the dashboard's order
     assert args.form_factors == ["desktop"]
-    for bad in (["--runs", "0"], ["--runs", str(lh.MAX_RUNS + 1)], ["--pages", "nope"],
-                ["--timeout", "0"], ["--retries", "9"]):
+    for bad in (
+        ["--runs", "0"],
+        ["--runs", str(lh.MAX_RUNS + 1)],
+        ["--pages", "nope"],
+        ["--timeout", "0"],
+        ["--retries", "9"],
+    ):
         with pytest.raises(SystemExit):
             lh.parse_args(bad)
 
 
 def test_command():
     desktop = lh.lighthouse_command("http://127.0.0.1:1/trade", "desktop", Path("/t/o.json"))
-    mobile = lh.lighthouse_command("http://127.0.0.1:1/", "mobile", Path("/t/o.json"),
-                                   max_wait_for_load=60000)
+    mobile = lh.lighthouse_command(
+        "http://127.0.0.1:1/", "mobile", Path("/t/o.json"), max_wait_for_load=60000
+    )
     assert "--preset=desktop" in desktop and not any("preset" in c for c in mobile)
     assert "--max-wait-for-load=60000" in mobile
     flags = next(c for c in desktop if c.startswith("--chrome-flags="))
@@ -90,8 +129,12 @@ def test_summarise_and_failing():
 
 
 def test_combine_medians_and_errors():
-    runs = [lh.summarise(_lhr(0.2)), lh.summarise(_lhr(0.4)), lh.summarise(_lhr(0.9)),
-            {"error": "timed out after 180 s"}]
+    runs = [
+        lh.summarise(_lhr(0.2)),
+        lh.summarise(_lhr(0.4)),
+        lh.summarise(_lhr(0.9)),
+        {"error": "timed out after 180 s"},
+    ]
     c = lh.combine(runs)
     assert c["performance"] == 40 and c["runs_ok"] == 3 and c["runs_total"] == 4
     assert c["failing"] == ["color-contrast"] and c["error"] is None
@@ -99,12 +142,15 @@ def test_combine_medians_and_errors():
 
 
 def test_table_puts_the_floor_last():
-    rows = [{"page": "bare", "form_factor": "desktop", **lh.combine([lh.summarise(_lhr())])},
-            {"page": "trade", "form_factor": "mobile", **lh.combine([{"error": "boom"}])}]
+    rows = [
+        {"page": "bare", "form_factor": "desktop", **lh.combine([lh.summarise(_lhr())])},
+        {"page": "trade", "form_factor": "mobile", **lh.combine([{"error": "boom"}])},
+    ]
     lines = lh.format_table(rows).splitlines()
     assert lines[0].split()[:4] == ["page", "form", "perf", "a11y"]
     assert lines[2].startswith("trade") and "ERROR: boom" in lines[2]
     assert lines[-1].startswith("bare (floor)") and "color-contrast" in lines[-1]
-    text = lh.format_failures([{"page": "bare", "form_factor": "desktop",
-                                "runs": [lh.summarise(_lhr())]}])
+    text = lh.format_failures(
+        [{"page": "bare", "form_factor": "desktop", "runs": [lh.summarise(_lhr())]}]
+    )
     assert "3.29" in text and "section#stSidebar" in text

@@ -15,8 +15,9 @@ from indicators import load_dataset, validate_dataset
 
 DATA = Path(__file__).parent.parent / "data"
 BASE = (Path(__file__).parent / "fixtures" / "base.yaml").read_text(encoding="utf-8")
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _folder(files: dict[str, bytes]) -> Path:
@@ -39,13 +40,42 @@ def test_random_bytes_never_raise(blob: bytes) -> None:
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.integers(0, len(BASE) - 1), st.sampled_from(
-    ["", " ", "\t", ":", "- ", "{", "]", "'", '"', "\n", "&a ", "*a", "!!python/name:os.system",
-     "yes", "0755", "1:30", ".nan", "-", "#"])), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(BASE) - 1),
+            st.sampled_from(
+                [
+                    "",
+                    " ",
+                    "\t",
+                    ":",
+                    "- ",
+                    "{",
+                    "]",
+                    "'",
+                    '"',
+                    "\n",
+                    "&a ",
+                    "*a",
+                    "!!python/name:os.system",
+                    "yes",
+                    "0755",
+                    "1:30",
+                    ".nan",
+                    "-",
+                    "#",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_mutated_yaml_never_raises(edits: list[tuple[int, str]]) -> None:
     text = BASE
     for pos, insert in edits:
-        text = text[:pos] + insert + text[pos + 1:]
+        text = text[:pos] + insert + text[pos + 1 :]
     root = _folder({"mutated.yaml": text.encode("utf-8")})
     try:
         validate_dataset(root)
@@ -55,32 +85,54 @@ def test_mutated_yaml_never_raises(edits: list[tuple[int, str]]) -> None:
 
 _PARTNERS = ["KAZ", "KGZ", "TJK", "TKM", "UZB", "C5"]
 _QUALIFIERS = ["exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than"]
-_observation = st.fixed_dictionaries({
-    "indicator": st.sampled_from(["trade_total", "exports", "imports", "fdi_stock"]),
-    "reporter": st.sampled_from(["CHN", "KAZ"]),
-    "partner": st.sampled_from(_PARTNERS),
-    "period": st.one_of(
-        st.integers(1992, 2025).map(str),
-        st.tuples(st.integers(2000, 2025), st.integers(1, 4)).map(lambda t: f"{t[0]}-Q{t[1]}"),
-        st.tuples(st.integers(2000, 2025), st.integers(2, 11)).map(
-            lambda t: f"{t[0]}-01/{t[0]}-{t[1]:02d}")),
-    "value": st.decimals(min_value=0, max_value=1000, places=2).map(float),
-    "unit": st.sampled_from(["USD bn", "USD mn", "CNY bn"]),
-    "qualifier": st.sampled_from(_QUALIFIERS),
-    "locator": st.integers(1, 30).map(lambda i: f"fig {i}"),
-    "note": st.one_of(st.none(), st.text(
-        st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)),
-})
+_observation = st.fixed_dictionaries(
+    {
+        "indicator": st.sampled_from(["trade_total", "exports", "imports", "fdi_stock"]),
+        "reporter": st.sampled_from(["CHN", "KAZ"]),
+        "partner": st.sampled_from(_PARTNERS),
+        "period": st.one_of(
+            st.integers(1992, 2025).map(str),
+            st.tuples(st.integers(2000, 2025), st.integers(1, 4)).map(lambda t: f"{t[0]}-Q{t[1]}"),
+            st.tuples(st.integers(2000, 2025), st.integers(2, 11)).map(
+                lambda t: f"{t[0]}-01/{t[0]}-{t[1]:02d}"
+            ),
+        ),
+        "value": st.decimals(min_value=0, max_value=1000, places=2).map(float),
+        "unit": st.sampled_from(["USD bn", "USD mn", "CNY bn"]),
+        "qualifier": st.sampled_from(_QUALIFIERS),
+        "locator": st.integers(1, 30).map(lambda i: f"fig {i}"),
+        "note": st.one_of(
+            st.none(),
+            st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40),
+        ),
+    }
+)
 
 
 @SETTINGS
-@given(st.lists(_observation, min_size=1, max_size=25,
-                unique_by=lambda o: (o["indicator"], o["reporter"], o["partner"], o["period"],
-                                     o["unit"][:3])))
+@given(
+    st.lists(
+        _observation,
+        min_size=1,
+        max_size=25,
+        unique_by=lambda o: (
+            o["indicator"],
+            o["reporter"],
+            o["partner"],
+            o["period"],
+            o["unit"][:3],
+        ),
+    )
+)
 def test_generated_valid_data_validates_and_round_trips(observations: list[dict]) -> None:
     # base.yaml already states trade_total CHN→C5 2024 from fx-source.
-    assume(not any((o["indicator"], o["reporter"], o["partner"], o["period"])
-                   == ("trade_total", "CHN", "C5", "2024") for o in observations))
+    assume(
+        not any(
+            (o["indicator"], o["reporter"], o["partner"], o["period"])
+            == ("trade_total", "CHN", "C5", "2024")
+            for o in observations
+        )
+    )
     for o in observations:
         o["source"] = "fx-source"
     doc = {"observations": observations}

@@ -51,17 +51,26 @@ def _descriptor(tmp_path: Path, text: str) -> Path:
 
 # ---- the descriptor -------------------------------------------------------------------------
 
+
 def test_the_bundled_dataset_declares_its_relationship() -> None:
     rel = load_dataset(DATA).relationship
     assert (rel.id, rel.focus, rel.partners, rel.group) == (
-        "china-central-asia", "CHN", ("KAZ", "KGZ", "TJK", "TKM", "UZB"), "C5")
+        "china-central-asia",
+        "CHN",
+        ("KAZ", "KGZ", "TJK", "TKM", "UZB"),
+        "C5",
+    )
     assert rel.licence == "CC BY 4.0" and not rel.inferred
 
 
 def test_descriptor_problems_are_located_with_hints(tmp_path: Path) -> None:
-    root = _descriptor(tmp_path, (
-        "id: southern-cone-test\ntitle: T\ndescription: D\nfocus: BRA\n"
-        "partners: [ARG, PRY, XYZ]\ngroup: SCG\nlicence: CC0\n"))
+    root = _descriptor(
+        tmp_path,
+        (
+            "id: southern-cone-test\ntitle: T\ndescription: D\nfocus: BRA\n"
+            "partners: [ARG, PRY, XYZ]\ngroup: SCG\nlicence: CC0\n"
+        ),
+    )
     report = validate_dataset(root)
     problems = {p.code: p for p in report.errors if p.file.endswith("dataset.yaml")}
     unknown = problems["unknown-reference"]
@@ -73,8 +82,10 @@ def test_descriptor_problems_are_located_with_hints(tmp_path: Path) -> None:
 
 
 def test_a_missing_key_is_an_error_at_its_place(tmp_path: Path) -> None:
-    root = _descriptor(tmp_path, "id: x\ntitle: T\ndescription: D\npartners: [ARG]\n"
-                                 "licence: CC0\nfocus_country: BRA\n")
+    root = _descriptor(
+        tmp_path,
+        "id: x\ntitle: T\ndescription: D\npartners: [ARG]\nlicence: CC0\nfocus_country: BRA\n",
+    )
     report = validate_dataset(root)
     codes = {(p.code, p.field) for p in report.errors if p.file.endswith("dataset.yaml")}
     assert ("missing-field", "focus") in codes
@@ -86,8 +97,7 @@ def test_a_missing_key_is_an_error_at_its_place(tmp_path: Path) -> None:
     assert len(ds.observations) > 0 and ds.relationship.focus == "BRA"
 
 
-def test_without_a_descriptor_the_relationship_is_inferred_and_said_once(
-        tmp_path: Path) -> None:
+def test_without_a_descriptor_the_relationship_is_inferred_and_said_once(tmp_path: Path) -> None:
     root = tmp_path / "data"
     shutil.copytree(FIXTURE, root)
     (root / "dataset.yaml").unlink()
@@ -103,6 +113,7 @@ def test_without_a_descriptor_the_relationship_is_inferred_and_said_once(
 
 # ---- the bundled data draws what it drew -----------------------------------------------------
 
+
 def test_the_bundled_standard_set_draws_the_same_series_and_points() -> None:
     before = json.loads(RECORD.read_text(encoding="utf-8"))
     now = standard_set_record(DATA)
@@ -117,10 +128,12 @@ def test_the_bundled_standard_set_draws_the_same_series_and_points() -> None:
 
 # ---- another relationship ------------------------------------------------------------------
 
+
 def _texts(fig) -> str:
     meta = fig.layout.meta or {}
-    return " ".join([meta.get("title", ""), meta.get("subtitle", ""),
-                     *(str(t.name or "") for t in fig.data)])
+    return " ".join(
+        [meta.get("title", ""), meta.get("subtitle", ""), *(str(t.name or "") for t in fig.data)]
+    )
 
 
 def test_the_fixture_charts_name_its_own_entities_and_nothing_of_the_bundled_one() -> None:
@@ -200,7 +213,8 @@ def with_mongolia(tmp_path: Path) -> Path:
 
 
 def test_a_new_counterpart_appears_in_the_picker_the_trade_chart_and_the_map(
-        with_mongolia: Path) -> None:
+    with_mongolia: Path,
+) -> None:
     ds = load_dataset(with_mongolia)
     assert ds.report.valid
     assert "MNG" in roles.counterparts(ds)
@@ -213,6 +227,7 @@ def test_a_new_counterpart_appears_in_the_picker_the_trade_chart_and_the_map(
 
 # ---- several datasets under one root -------------------------------------------------------------
 
+
 @pytest.fixture
 def two_datasets(tmp_path: Path) -> Path:
     root = tmp_path / "root"
@@ -221,20 +236,20 @@ def two_datasets(tmp_path: Path) -> Path:
     return root
 
 
-def test_a_root_with_two_datasets_validates_each(two_datasets: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    assert [r.id for r in discover(two_datasets)] == ["china-central-asia",
-                                                      "southern-cone-test"]
+def test_a_root_with_two_datasets_validates_each(
+    two_datasets: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert [r.id for r in discover(two_datasets)] == ["china-central-asia", "southern-cone-test"]
     assert main(["validate", str(two_datasets)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-2].startswith("china-central-asia: valid")
     assert lines[-1].startswith("southern-cone-test: valid, 0 warning(s): 2 sources")
 
 
-def test_a_bad_file_in_one_dataset_leaves_the_other_whole(two_datasets: Path,
-                                                          capsys) -> None:
+def test_a_bad_file_in_one_dataset_leaves_the_other_whole(two_datasets: Path, capsys) -> None:
     (two_datasets / "southern-cone" / "reports" / "zz-bad.yaml").write_text(
-        "observations: [unclosed\n", encoding="utf-8")
+        "observations: [unclosed\n", encoding="utf-8"
+    )
     assert main(["validate", str(two_datasets)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-2].startswith("china-central-asia: valid")
@@ -242,32 +257,65 @@ def test_a_bad_file_in_one_dataset_leaves_the_other_whole(two_datasets: Path,
     assert len(load_dataset(two_datasets / "china-central-asia").observations) > 900
 
 
-def test_commands_ask_which_dataset_where_the_root_holds_several(two_datasets: Path,
-                                                                 tmp_path: Path,
-                                                                 capsys) -> None:
+def test_commands_ask_which_dataset_where_the_root_holds_several(
+    two_datasets: Path, tmp_path: Path, capsys
+) -> None:
     assert main(["export", "--list", "--data", str(two_datasets)]) == 2
     assert "--dataset" in capsys.readouterr().err
-    assert main(["export", "--list", "--data", str(two_datasets), "--dataset",
-                 "southern-cone-test"]) == 0
+    assert (
+        main(["export", "--list", "--data", str(two_datasets), "--dataset", "southern-cone-test"])
+        == 0
+    )
     assert "Brazil" in capsys.readouterr().out
     out = tmp_path / "package"
-    assert main(["export-data", "--data", str(two_datasets), "--dataset",
-                 "southern-cone-test", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export-data",
+                "--data",
+                str(two_datasets),
+                "--dataset",
+                "southern-cone-test",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["title"] == "Brazil and the Southern Cone (test data)"
     assert package["licenses"][0]["name"] == "CC0 1.0"
-    assert main(["export-data", "--data", str(two_datasets), "--dataset", "nope",
-                 "--out", str(out)]) == 2
+    assert (
+        main(["export-data", "--data", str(two_datasets), "--dataset", "nope", "--out", str(out)])
+        == 2
+    )
 
 
 # ---- starting a dataset --------------------------------------------------------------------------
 
+
 def test_new_dataset_writes_a_skeleton_that_validates(tmp_path: Path) -> None:
     out = tmp_path / "mongolia"
     done = subprocess.run(
-        [sys.executable, "-m", "indicators", "new", "dataset", "--id", "mongolia",
-         "--focus", "MNG", "--partners", "CHN,RUS", "--out", str(out)],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "new",
+            "dataset",
+            "--id",
+            "mongolia",
+            "--focus",
+            "MNG",
+            "--partners",
+            "CHN,RUS",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "valid, 0 warning(s)" in done.stdout
     desc = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8"))

@@ -44,8 +44,9 @@ def test_committed_schemas_are_current() -> None:
     assert committed == sorted(schema.build_schemas()), "remove schema files no kind produces"
 
 
-def test_schema_check_command_fails_on_a_stale_schema(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_check_command_fails_on_a_stale_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["schema", "--out", str(tmp_path)]) == 0
     assert main(["schema", "--out", str(tmp_path), "--check"]) == 0
     target = tmp_path / "report.schema.json"
@@ -66,8 +67,10 @@ def test_every_data_file_validates_against_its_committed_schema(path: Path) -> N
     kind = schema.kind_of(path, DATA)
     committed = json.loads((SCHEMA_DIR / schema.schema_file_name(kind)).read_text())
     value = _iso(yaml.safe_load(path.read_text(encoding="utf-8")))
-    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in jsonschema.Draft202012Validator(committed).iter_errors(value)]
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft202012Validator(committed).iter_errors(value)
+    ]
     assert not errors, errors[:5]
 
 
@@ -77,10 +80,16 @@ def test_every_data_file_is_mapped_to_exactly_one_schema_for_editors() -> None:
     assert mapping == schema.editor_settings(), "regenerate .vscode/settings.json yaml.schemas"
     for path in data_files(DATA):
         rel = path.relative_to(ROOT).as_posix()
-        matched = [s for s, globs in mapping.items()
-                   if any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/")
-                          for g in globs if not g.startswith("!"))
-                   and not any(fnmatch.fnmatch(rel, g[1:]) for g in globs if g.startswith("!"))]
+        matched = [
+            s
+            for s, globs in mapping.items()
+            if any(
+                fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/")
+                for g in globs
+                if not g.startswith("!")
+            )
+            and not any(fnmatch.fnmatch(rel, g[1:]) for g in globs if g.startswith("!"))
+        ]
         kind = schema.kind_of(path, DATA)
         assert matched == [f"./schema/{schema.schema_file_name(kind)}"], rel
         assert (ROOT / matched[0]).exists()
@@ -100,8 +109,7 @@ def test_every_text_check_of_the_model_has_a_schema_pattern() -> None:
     """A new check in model.py must be taught to schema.PATTERNS, or editors miss it."""
     for section, cls in model.SECTIONS.items():
         for name, info in cls.model_fields.items():
-            checks = [v.func for v in _validators(info.annotation) if isinstance(
-                v, AfterValidator)]
+            checks = [v.func for v in _validators(info.annotation) if isinstance(v, AfterValidator)]
             checks += [m.func for m in info.metadata if isinstance(m, AfterValidator)]
             for func in checks:
                 known = func in schema.PATTERNS or "_LANG" in func.__code__.co_names
@@ -140,27 +148,33 @@ SCHEMA_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fixture", "line", "path"), SCHEMA_CASES,
-                         ids=[c[0] for c in SCHEMA_CASES])
+@pytest.mark.parametrize(
+    ("fixture", "line", "path"), SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES]
+)
 def test_schema_flags_what_an_editor_can_see(fixture: str, line: int, path: str) -> None:
     errors = schema.check_file(FIXTURES / "bad" / f"{fixture}.yaml", FIXTURES)
     assert (line, path) in [(e.line, e.path) for e in errors], [e.format() for e in errors]
 
 
-def test_schema_command_checks_files_with_file_line(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_command_checks_files_with_file_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     reports = tmp_path / "reports"
     reports.mkdir()
     bad = reports / "x.yaml"
-    bad.write_text("sources:\n  - id: x\n    title: T\n    publisher: P\n    published: null\n"
-                   "    url: https://example.org\n    language: en\n    kind: blog\n"
-                   "events: []\n")
+    bad.write_text(
+        "sources:\n  - id: x\n    title: T\n    publisher: P\n    published: null\n"
+        "    url: https://example.org\n    language: en\n    kind: blog\n"
+        "events: []\n"
+    )
     assert main(["schema", "--data", str(tmp_path), str(bad)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{bad}:8:5: error[schema]: 'blog' is not one of")
-    assert out[1] == (f"{bad}:9:1: error[schema]: Additional properties are not allowed "
-                      "('events' was unexpected) [at events] (a report file holds the "
-                      "sections sources, observations, excluded)")
+    assert out[1] == (
+        f"{bad}:9:1: error[schema]: Additional properties are not allowed "
+        "('events' was unexpected) [at events] (a report file holds the "
+        "sections sources, observations, excluded)"
+    )
     good = DATA / "reports" / "001-orda-china-ca-trade-2024.yaml"
     assert main(["schema", str(good)]) == 0
 
@@ -169,9 +183,11 @@ _PART = st.one_of(
     st.integers(1990, 2030).map(str),
     st.tuples(st.integers(1990, 2030), st.integers(0, 13)).map(lambda t: f"{t[0]}-{t[1]:02d}"),
     st.tuples(st.integers(1990, 2030), st.integers(1, 12), st.integers(0, 31)).map(
-        lambda t: f"{t[0]}-{t[1]:02d}-{t[2]:02d}"),
+        lambda t: f"{t[0]}-{t[1]:02d}-{t[2]:02d}"
+    ),
     st.tuples(st.integers(1990, 2030), st.sampled_from(["Q1", "Q4", "Q5", "H1", "H2", "H3"])).map(
-        lambda t: f"{t[0]}-{t[1]}"),
+        lambda t: f"{t[0]}-{t[1]}"
+    ),
 )
 _PERIODS = st.one_of(_PART, st.tuples(_PART, _PART).map("/".join), _PART.map(lambda p: ".." + p))
 

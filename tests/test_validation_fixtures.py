@@ -123,29 +123,37 @@ def test_base_fixture_alone_is_valid(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("fixture", "code", "line", "severity"), CASES, ids=[c[0] for c in CASES])
-def test_fixture_is_reported_at_its_line(tmp_path: Path, fixture: str, code: str, line: int,
-                                         severity: str) -> None:
+def test_fixture_is_reported_at_its_line(
+    tmp_path: Path, fixture: str, code: str, line: int, severity: str
+) -> None:
     root = _dataset_with(tmp_path, fixture, full=False)
     report = validate_dataset(root)
     here = [p for p in report.problems if Path(p.file).name == f"{fixture}.yaml"]
-    assert any(p.code == code and p.line == line and p.severity == severity for p in here), (
-        [p.format() for p in report.problems])
+    assert any(p.code == code and p.line == line and p.severity == severity for p in here), [
+        p.format() for p in report.problems
+    ]
     assert all(p.hint for p in here), "every problem names the fix"
     assert report.valid is (severity == "warning")
 
 
-@pytest.mark.parametrize(("fixture", "code", "line", "severity"),
-                         [c for c in CASES if c[3] == "error"],
-                         ids=[c[0] for c in CASES if c[3] == "error"])
-def test_fixture_in_a_copy_of_the_bundled_data_fails(tmp_path: Path, fixture: str, code: str,
-                                                     line: int, severity: str) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "code", "line", "severity"),
+    [c for c in CASES if c[3] == "error"],
+    ids=[c[0] for c in CASES if c[3] == "error"],
+)
+def test_fixture_in_a_copy_of_the_bundled_data_fails(
+    tmp_path: Path, fixture: str, code: str, line: int, severity: str
+) -> None:
     root = _dataset_with(tmp_path, fixture, full=True)
     report = validate_dataset(root)
     assert not report.valid
     errors = [p for p in report.errors if Path(p.file).name != f"{fixture}.yaml"]
     assert errors == [], "the fixture's mistake is reported in its own file only"
-    assert any(p.code == code and p.line == line for p in report.errors
-               if Path(p.file).name == f"{fixture}.yaml")
+    assert any(
+        p.code == code and p.line == line
+        for p in report.errors
+        if Path(p.file).name == f"{fixture}.yaml"
+    )
 
 
 def test_valid_records_of_a_bad_file_still_load(tmp_path: Path) -> None:
@@ -155,13 +163,16 @@ def test_valid_records_of_a_bad_file_still_load(tmp_path: Path) -> None:
         "  - {indicator: trade_total, reporter: CHN, partner: KAZ, period: '2024', value: 43.8,\n"
         "     unit: USD bn, source: fx-source, locator: P9}\n"
         "  - {indicator: trade_total, reporter: CHN, partner: KGZ, period: '2024', vaule: 22.7,\n"
-        "     unit: USD bn, source: fx-source, locator: P9}\n", encoding="utf-8")
+        "     unit: USD bn, source: fx-source, locator: P9}\n",
+        encoding="utf-8",
+    )
     ds = load_dataset(root)
     kaz = ds.observations[ds.observations.partner == "KAZ"]
     assert kaz.value.tolist() == [43.8e9]
     assert "KGZ" not in set(ds.observations.partner)
-    assert any(p.code == "unknown-field" and Path(p.file).name == "extra.yaml"
-               for p in ds.report.errors)
+    assert any(
+        p.code == "unknown-field" and Path(p.file).name == "extra.yaml" for p in ds.report.errors
+    )
 
 
 def test_yaml11_words_stay_the_text_typed(tmp_path: Path) -> None:
@@ -174,18 +185,34 @@ def test_yaml11_words_stay_the_text_typed(tmp_path: Path) -> None:
 
 def test_cli_exit_codes_and_line_format(tmp_path: Path) -> None:
     root = _dataset_with(tmp_path, "duplicate_key", full=False)
-    run = subprocess.run([sys.executable, "-m", "indicators", "validate", str(root)],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "indicators", "validate", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 1
     assert f"{root}/duplicate_key.yaml:8:5: error[duplicate-key]:" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
-    gh = subprocess.run([sys.executable, "-m", "indicators", "validate", str(root), "--format",
-                         "github"], capture_output=True, text=True, check=False)
+    gh = subprocess.run(
+        [sys.executable, "-m", "indicators", "validate", str(root), "--format", "github"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "::error file=" in gh.stdout and ",line=8,col=5," in gh.stdout
     warn = _dataset_with(tmp_path / "w", "unused_source", full=False)
-    ok = subprocess.run([sys.executable, "-m", "indicators", "validate", str(warn)],
-                        capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "indicators", "validate", str(warn)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0
-    strict = subprocess.run([sys.executable, "-m", "indicators", "validate", str(warn),
-                             "--strict"], capture_output=True, text=True, check=False)
+    strict = subprocess.run(
+        [sys.executable, "-m", "indicators", "validate", str(warn), "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert strict.returncode == 1

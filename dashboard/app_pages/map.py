@@ -22,8 +22,15 @@ def render() -> None:
     options = list(shadings)
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
     indicator = (
-        ui.choose(c1, "Shade countries by", options, shared.get("indicator"), options[0],
-                  key="map-indicator", format_func=shadings.__getitem__)
+        ui.choose(
+            c1,
+            "Shade countries by",
+            options,
+            shared.get("indicator"),
+            options[0],
+            key="map-indicator",
+            format_func=shadings.__getitem__,
+        )
         if options
         else None
     )
@@ -44,8 +51,15 @@ def render() -> None:
         year = years[0]
         c2.caption(f"Only {year} has data for this indicator.")
     colourings = ["kind", "status"]
-    colour_by = ui.choose(c3, "Colour routes by", colourings, shared.get("colour"), "kind",
-                          key="map-colour", format_func=str.capitalize)
+    colour_by = ui.choose(
+        c3,
+        "Colour routes by",
+        colourings,
+        shared.get("colour"),
+        "kind",
+        key="map-colour",
+        format_func=str.capitalize,
+    )
     show_projects = c4.toggle(
         "Projects", value=state.flag(shared.get("projects"), True), key="map-projects"
     )
@@ -95,9 +109,11 @@ def _details_picker(
     choice = st.selectbox(
         "Details for",
         options,
-        format_func=lambda o: "Choose a country or project…"
-        if not o
-        else (roles.name(ds, o) if o in countries else pnames.get(o, o)),
+        format_func=lambda o: (
+            "Choose a country or project…"
+            if not o
+            else (roles.name(ds, o) if o in countries else pnames.get(o, o))
+        ),
         key="map-select",
         label_visibility="collapsed",
     )
@@ -146,8 +162,7 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
     st.subheader(ui.md(p["name"]))
     stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
     st.caption(
-        f"{ui.md(labels.word(p['status']))} as of {ui.md(F.format_date(p['status_as_of']))}"
-        f"{stale}"
+        f"{ui.md(labels.word(p['status']))} as of {ui.md(F.format_date(p['status_as_of']))}{stale}"
     )
     st.markdown("**Status history**")
     _table(labels.status_history(p["status_history"], ds))

@@ -32,8 +32,9 @@ def render() -> None:
     whole = rel.group or (rel.partners[0] if rel.partners else "")
     total = roles.trade_measures(ds).get("total")
     cols = st.columns(4)
-    trade = (cached.call(ds, "headline", total, rel.focus, whole, "trade")
-             if total and whole else None)
+    trade = (
+        cached.call(ds, "headline", total, rel.focus, whole, "trade") if total and whole else None
+    )
     with cols[0]:
         _card(
             "trade",
@@ -43,8 +44,12 @@ def render() -> None:
             _source_line(trade),
         )
     invest = _latest(
-        [cached.call(ds, "headline", i, rel.focus, whole, "investment", annual=False)
-         for i in roles.headline_indicators(ds, "investment")] if whole else []
+        [
+            cached.call(ds, "headline", i, rel.focus, whole, "investment", annual=False)
+            for i in roles.headline_indicators(ds, "investment")
+        ]
+        if whole
+        else []
     )
     with cols[1]:
         label = roles.indicator_name(ds, invest[1]) if invest else "Investment"

@@ -16,8 +16,10 @@ def render() -> None:
     st.title("Sources")
     src = ds.sources
     if src.empty:
-        st.info("No source is registered yet: each report cited gets a `sources:` entry "
-                "(see data/README.md).")
+        st.info(
+            "No source is registered yet: each report cited gets a `sources:` entry "
+            "(see data/README.md)."
+        )
         return
     text = st.text_input(
         "Search titles and publishers",
@@ -53,9 +55,11 @@ def render() -> None:
         "Source",
         options,
         index=options.index(state.pick_one(shared.get("source"), options, "")),
-        format_func=lambda s: "Choose a source to see its citation and datapoints…"
-        if not s
-        else F.source_label(ds.sources, s) + " · " + str(F.source_row(ds.sources, s)["title"]),
+        format_func=lambda s: (
+            "Choose a source to see its citation and datapoints…"
+            if not s
+            else F.source_label(ds.sources, s) + " · " + str(F.source_row(ds.sources, s)["title"])
+        ),
         key="sources-pick",
     )
     state.publish(sq=text or None, source=chosen or None)
@@ -81,8 +85,9 @@ def render() -> None:
     if mine.empty:
         st.caption("No datapoint cites this source.")
     else:
-        table = labels.datapoints(mine, ds, columns=[c for c in labels.SHOWN
-                                                     if c not in ("Source", "Link")])
+        table = labels.datapoints(
+            mine, ds, columns=[c for c in labels.SHOWN if c not in ("Source", "Link")]
+        )
         st.dataframe(table, hide_index=True, width="stretch")
     excluded = ds.excluded[ds.excluded["source"] == row["id"]]
     lab = labels.of(ds)

@@ -62,13 +62,25 @@ def render() -> None:
     pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
     longest = cached.call(ds, "default_volume_project")
     c4, c5 = st.columns(2)
-    project = ui.choose(c4, "Project", with_volumes, shared.get("project"),
-                        longest if longest in with_volumes else with_volumes[0],
-                        key="timeline-project", format_func=lambda p: pname.get(p, p))
+    project = ui.choose(
+        c4,
+        "Project",
+        with_volumes,
+        shared.get("project"),
+        longest if longest in with_volumes else with_volumes[0],
+        key="timeline-project",
+        format_func=lambda p: pname.get(p, p),
+    )
     options = cached.call(ds, "volume_indicators", project)
-    indicator = ui.choose(c5, "Series", options, shared.get("series"), options[0],
-                          key=f"timeline-indicator-{ui.chart_box(project)}",
-                          format_func=lambda i: labels.of(ds).indicators.get(i, i))
+    indicator = ui.choose(
+        c5,
+        "Series",
+        options,
+        shared.get("series"),
+        options[0],
+        key=f"timeline-indicator-{ui.chart_box(project)}",
+        format_func=lambda i: labels.of(ds).indicators.get(i, i),
+    )
     state.publish(project=project, series=indicator)
     vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
     obs = ds.observations

@@ -25,19 +25,39 @@ def render() -> None:
         return
     reporters = cached.call(ds, "reporters")
     c0, c1 = st.columns([1, 2])
-    view = ui.choose(c0, "Whose statistics", reporters, shared.get("view"), rel.focus,
-                     key="trade-view", format_func=lambda e: roles.name(ds, e))
+    view = ui.choose(
+        c0,
+        "Whose statistics",
+        reporters,
+        shared.get("view"),
+        rel.focus,
+        key="trade-view",
+        format_func=lambda e: roles.name(ds, e),
+    )
     # Another reporter has other counterparts: a picker of its own.
     key = "trade-partners" if view == rel.focus else f"trade-partners-{view}"
     partners = ui.partner_picker(c1, ds, shared, key=key, view=view)
     c2, c3, c6 = st.columns([1, 1, 2])
-    measure = ui.choose(c2, "Measure", measures, shared.get("measure"), measures[0],
-                        key="trade-measure", format_func=lambda m: roles.measure_label(ds, m, view))
+    measure = ui.choose(
+        c2,
+        "Measure",
+        measures,
+        shared.get("measure"),
+        measures[0],
+        key="trade-measure",
+        format_func=lambda m: roles.measure_label(ds, m, view),
+    )
     indicator = roles.trade_measures(ds).get(measure) or roles.trade_measures(ds).get("exports")
     periods = ["annual", *cached.call(ds, "partial_labels", indicator or "")]
     period = ui.choose(
-        c3, "Period", periods, shared.get("period"), "annual", key="trade-period",
-        format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)")
+        c3,
+        "Period",
+        periods,
+        shared.get("period"),
+        "annual",
+        key="trade-period",
+        format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)",
+    )
     bounds = cached.call(ds, "year_bounds", list(roles.trade_measures(ds).values()))
     default_years = cached.call(ds, "default_years")
     years0 = state.pick_range(
@@ -47,11 +67,25 @@ def render() -> None:
     who = roles.name(ds, view)
     whose = ["view", "partner", "both"]
     whose_names = {"view": f"{who}'s", "partner": "Partners' own", "both": "Both (mirror)"}
-    reporter = ui.choose(c4, "Whose figures", whose, shared.get("whose"), "view",
-                         key="trade-reporter", format_func=whose_names.__getitem__)
+    reporter = ui.choose(
+        c4,
+        "Whose figures",
+        whose,
+        shared.get("whose"),
+        "view",
+        key="trade-reporter",
+        format_func=whose_names.__getitem__,
+    )
     styles = ["line", "bar", "stacked"]
-    style = ui.choose(c5, "Chart", styles, shared.get("style"), "line", key="trade-style",
-                      format_func=str.capitalize)
+    style = ui.choose(
+        c5,
+        "Chart",
+        styles,
+        shared.get("style"),
+        "line",
+        key="trade-style",
+        format_func=str.capitalize,
+    )
     if bounds[0] < bounds[1]:
         ui.caption_label(c6, "Years")
         years = c6.slider(

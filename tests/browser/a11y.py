@@ -34,9 +34,11 @@ def _node_message(node: dict) -> str:
     for check in node.get("any", []) + node.get("all", []) + node.get("none", []):
         data = check.get("data")
         if isinstance(data, dict) and "contrastRatio" in data:
-            return (f"contrast {data.get('contrastRatio')} (fg {data.get('fgColor')} on bg "
-                    f"{data.get('bgColor')}, {data.get('fontSize')} "
-                    f"{data.get('fontWeight')}; needs {data.get('expectedContrastRatio')})")
+            return (
+                f"contrast {data.get('contrastRatio')} (fg {data.get('fgColor')} on bg "
+                f"{data.get('bgColor')}, {data.get('fontSize')} "
+                f"{data.get('fontWeight')}; needs {data.get('expectedContrastRatio')})"
+            )
         if check.get("message"):
             return _short(check["message"], 200)
     return _short(node.get("failureSummary", ""), 200)
@@ -54,10 +56,14 @@ def describe_axe(violations: list[dict], per_rule: int = 3) -> str:
             lines.append(f"      why:  {_node_message(node)}")
         if len(nodes) > per_rule:
             # Every distinct reason, so the colours of all the nodes left out are still listed.
-            rest = sorted({_node_message(n) for n in nodes[per_rule:]} -
-                          {_node_message(n) for n in nodes[:per_rule]})
-            lines.append(f"    … {len(nodes) - per_rule} more"
-                         + (f"; other reasons: {'; '.join(rest[:6])}" if rest else ""))
+            rest = sorted(
+                {_node_message(n) for n in nodes[per_rule:]}
+                - {_node_message(n) for n in nodes[:per_rule]}
+            )
+            lines.append(
+                f"    … {len(nodes) - per_rule} more"
+                + (f"; other reasons: {'; '.join(rest[:6])}" if rest else "")
+            )
     return "\n".join(lines)
 
 
@@ -208,8 +214,16 @@ class Layout:
 def measure_layout(page) -> Layout:
     raw = page.evaluate(_LAYOUT_JS)
     charts = [Chart(**c) for c in page.evaluate(_CHARTS_JS)]
-    return Layout(raw["scrollWidth"], raw["innerWidth"], raw["scrollers"], raw["wide"],
-                  raw["sidebar"], raw["sidebarExpanded"], raw["main"], charts)
+    return Layout(
+        raw["scrollWidth"],
+        raw["innerWidth"],
+        raw["scrollers"],
+        raw["wide"],
+        raw["sidebar"],
+        raw["sidebarExpanded"],
+        raw["main"],
+        charts,
+    )
 
 
 def _quad(t: dict) -> list[list[float]]:
@@ -255,8 +269,10 @@ def overlaps(texts: list[dict], tolerance: float = 2.0) -> list[tuple[dict, dict
 
 
 def describe_overlap(a: dict, b: dict, dx: float, dy: float) -> str:
-    return (f"{a['kind']} {_short(a['text'], 50)!r} x {b['kind']} {_short(b['text'], 50)!r}"
-            f" overlap {dx:.1f}x{dy:.1f}px")
+    return (
+        f"{a['kind']} {_short(a['text'], 50)!r} x {b['kind']} {_short(b['text'], 50)!r}"
+        f" overlap {dx:.1f}x{dy:.1f}px"
+    )
 
 
 def cut_off(chart: Chart, tolerance: float = 2.0) -> list[str]:
@@ -267,8 +283,9 @@ def cut_off(chart: Chart, tolerance: float = 2.0) -> list[str]:
         left, top, right, bottom = t["box"]
         past = max(fl - left, right - fr, ft - top, bottom - fb)
         if past > tolerance:
-            found.append(f"{t['kind']} {_short(t['text'], 60)!r} runs {past:.1f}px past the "
-                         "chart's edge")
+            found.append(
+                f"{t['kind']} {_short(t['text'], 60)!r} runs {past:.1f}px past the chart's edge"
+            )
     return found
 
 
@@ -349,8 +366,9 @@ GRID_SCREENS = 4
 
 def open_expanders(page) -> int:
     """Open every closed expander of the main area (content a reader reaches with one click)."""
-    summaries = page.locator("[data-testid=stMain] [data-testid=stExpander] details:not([open])"
-                             " > summary")
+    summaries = page.locator(
+        "[data-testid=stMain] [data-testid=stExpander] details:not([open]) > summary"
+    )
     count = summaries.count()
     for i in range(count - 1, -1, -1):
         try:
@@ -409,7 +427,8 @@ def dropdown_texts(page) -> list[str]:
 def settle(page, *, timeout: float = 15_000) -> None:
     """Wait until the main area stops changing: open_page can return before the first script
     run has drawn everything (a dataframe, the widgets after it)."""
-    page.evaluate("""async (timeout) => {
+    page.evaluate(
+        """async (timeout) => {
       const sig = () => {
         const m = document.querySelector('[data-testid=stMain]');
         return m ? m.querySelectorAll('*').length + ':' + m.innerText.length : '';
@@ -422,7 +441,9 @@ def settle(page, *, timeout: float = 15_000) -> None:
         same = now === last ? same + 1 : 0;
         last = now;
       }
-    }""", timeout)
+    }""",
+        timeout,
+    )
 
 
 @dataclass
@@ -433,8 +454,12 @@ class Seen:
     options: list[str]
 
     def fragments(self) -> list[tuple[str, str]]:
-        return ([("text", t) for t in self.main] + [("chart", t) for t in self.charts]
-                + [("table", t) for t in self.grids] + [("dropdown", t) for t in self.options])
+        return (
+            [("text", t) for t in self.main]
+            + [("chart", t) for t in self.charts]
+            + [("table", t) for t in self.grids]
+            + [("dropdown", t) for t in self.options]
+        )
 
 
 def visible_text(page) -> Seen:
@@ -468,12 +493,21 @@ def catalog() -> Catalog:
 
     ds = load_dataset("data")
     indicators = frozenset(i for i in ds.indicators["id"] if "_" in i)
-    entities = frozenset(e for e in ds.entities["id"]
-                         if re.fullmatch(r"[A-Z][A-Z0-9]{1,4}", str(e)))
-    word = re.compile(r"(?<![\w+])(" + "|".join(sorted(entities, key=len, reverse=True))
-                      + r")(?![\w+])|" + SNAKE.pattern)
-    cited = [str(v) for col in ("title", "publisher", "original_publisher")
-             if col in ds.sources for v in ds.sources[col].dropna()]
+    entities = frozenset(
+        e for e in ds.entities["id"] if re.fullmatch(r"[A-Z][A-Z0-9]{1,4}", str(e))
+    )
+    word = re.compile(
+        r"(?<![\w+])("
+        + "|".join(sorted(entities, key=len, reverse=True))
+        + r")(?![\w+])|"
+        + SNAKE.pattern
+    )
+    cited = [
+        str(v)
+        for col in ("title", "publisher", "original_publisher")
+        if col in ds.sources
+        for v in ds.sources[col].dropna()
+    ]
     quoted = tuple(sorted({c for c in cited if word.search(c)}, key=len, reverse=True))
     return Catalog(indicators, entities, quoted)
 
@@ -482,13 +516,14 @@ def raw_ids(seen: Seen) -> dict[str, list[str]]:
     """Offending word -> where it was seen (kind and a little context), at most 3 places."""
     cat = catalog()
     # A standalone word: "C5" or "(CHN)" but not the "C5" of the format's name "C+C5"
-    code = re.compile(r"(?<![\w+])(" + "|".join(sorted(cat.entities, key=len, reverse=True))
-                      + r")(?![\w+])")
+    code = re.compile(
+        r"(?<![\w+])(" + "|".join(sorted(cat.entities, key=len, reverse=True)) + r")(?![\w+])"
+    )
     found: dict[str, list[str]] = {}
 
     def hit(word: str, where: str, text: str, start: int) -> None:
         lo = max(0, start - 30)
-        context = _short(text[lo:start + len(word) + 30], 80)
+        context = _short(text[lo : start + len(word) + 30], 80)
         places = found.setdefault(word, [])
         if len(places) < 3 and f"{where}: {context!r}" not in places:
             places.append(f"{where}: {context!r}")

@@ -45,18 +45,21 @@ def open_page(page, url: str, *, charts: int = 0, timeout: float = 60_000) -> No
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget]')"
         " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''",
-        timeout=timeout)
+        timeout=timeout,
+    )
     if charts:
         page.wait_for_function(
             f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-            timeout=timeout)
+            timeout=timeout,
+        )
     page.wait_for_timeout(800)
 
 
 def full_screenshot(page, path: Path) -> None:
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=stMain]');"
-        " return m ? m.scrollHeight : document.body.scrollHeight; }")
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
     page.set_viewport_size({"width": 1400, "height": max(900, min(int(height) + 40, 12000))})
     page.wait_for_timeout(600)
     page.screenshot(path=str(path), full_page=True)

@@ -22,13 +22,23 @@ PAYLOADS = [
     "$\\href{javascript:alert(1)}{x}$ :red[red] :smile:",
     "<svg/onload=alert(1)>",
     "\u202eevil\u202c \u0645\u0631\u062d\u0628\u0627 zero\u200bwidth\u200dx\ufeff",
-    "<iframe src=\"http://evil.example/\"></iframe>",
+    '<iframe src="http://evil.example/"></iframe>',
     "http://evil.example/track.png",
     LONG,
 ]
 # Strings any reader sees: names, titles, notes, publishers, locators, places, reasons.
-KEYS = {"title", "publisher", "original_publisher", "published_note", "note", "name",
-        "place", "reason", "description", "locator"}
+KEYS = {
+    "title",
+    "publisher",
+    "original_publisher",
+    "published_note",
+    "note",
+    "name",
+    "place",
+    "reason",
+    "description",
+    "locator",
+}
 # Markers that only appear if a payload was interpreted rather than shown as text.
 MARKERS = ("alert", "evil.example", "onerror", "onload", "onmouseover")
 
@@ -61,6 +71,7 @@ def hostile_copy(dest: Path) -> Path:
         if not isinstance(doc, dict):
             continue
         doc = _poison(doc, counter)
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=10_000),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8"
+        )
     return dest

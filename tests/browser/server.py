@@ -14,9 +14,16 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -25,9 +32,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path | str | None = None, env: dict[str, str] | None = None, *,
-                 quiet: bool = False,
-                 script: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    data: Path | str | None = None,
+    env: dict[str, str] | None = None,
+    *,
+    quiet: bool = False,
+    script: Path | None = None,
+) -> tuple[subprocess.Popen[bytes], str]:
     """The app (or another Streamlit ``script``) on a free port, once `/_stcore/health`
     answers. ``data`` points it at a dataset (else the bundled one); ``quiet`` discards its
     output (long runs would fill a pipe nobody reads)."""
@@ -37,10 +48,24 @@ def start_server(data: Path | str | None = None, env: dict[str, str] | None = No
         full_env["INDICATORS_DATA"] = str(data)
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script or ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=full_env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -28,8 +28,11 @@ def size_id(size: tuple[int, int]) -> str:
 
 
 def cases(sizes: list[tuple[int, int]]) -> list:
-    return [pytest.param(name, path, charts, size, id=f"{name}-{size_id(size)}")
-            for size in sizes for name, path, charts in PAGES]
+    return [
+        pytest.param(name, path, charts, size, id=f"{name}-{size_id(size)}")
+        for size in sizes
+        for name, path, charts in PAGES
+    ]
 
 
 def load(browser, server: str, path: str, charts: int, size: tuple[int, int]):
@@ -92,18 +95,21 @@ ARGS = ("name", "path", "charts", "size")
 
 
 @pytest.mark.parametrize(ARGS, cases(list(AXE_SIZES)))
-def test_axe_finds_no_violations(visit, name: str, path: str, charts: int,
-                                 size: tuple[int, int]) -> None:
+def test_axe_finds_no_violations(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     """axe.run(document) once the page settled; any violation of any rule fails."""
     violations = visit(path, charts, size).axe
     assert violations == [], (
         f"axe-core on {name} at {size_id(size)}: {len(violations)} rule(s) violated\n"
-        + a11y.describe_axe(violations))
+        + a11y.describe_axe(violations)
+    )
 
 
 @pytest.mark.parametrize(("name", "path", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_axe_finds_no_violations_in_opened_expanders(visit, name: str, path: str,
-                                                     charts: int) -> None:
+def test_axe_finds_no_violations_in_opened_expanders(
+    visit, name: str, path: str, charts: int
+) -> None:
     """At 1400x900 with every expander of the main area opened (their content is hidden from
     the first run): only what the first run did not already report."""
     got = visit(path, charts, DESKTOP)
@@ -115,7 +121,8 @@ def test_axe_finds_no_violations_in_opened_expanders(visit, name: str, path: str
             new.append({**v, "nodes": nodes})
     assert not new, (
         f"axe-core on {name} at 1400x900, expanders opened: {len(new)} rule(s) violated "
-        "besides those of the closed page\n" + a11y.describe_axe(new))
+        "besides those of the closed page\n" + a11y.describe_axe(new)
+    )
 
 
 # --- 2. small screens -----------------------------------------------------------------------
@@ -124,8 +131,9 @@ SMALL = cases([PHONE, TABLET])
 
 
 @pytest.mark.parametrize(ARGS, SMALL)
-def test_nothing_scrolls_sideways(visit, name: str, path: str, charts: int,
-                                  size: tuple[int, int]) -> None:
+def test_nothing_scrolls_sideways(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     got = visit(path, charts, size).layout
     problems = []
     if got.scroll_width > got.inner_width:
@@ -134,13 +142,16 @@ def test_nothing_scrolls_sideways(visit, name: str, path: str, charts: int,
     for testid, (scroll, client) in got.scrollers.items():
         if scroll > client + 1:
             problems.append(f"[data-testid={testid}] scrollWidth {scroll} > clientWidth {client}")
-    assert not problems, (f"{name} at {size_id(size)} scrolls sideways: {'; '.join(problems)}"
-                          "\nsticking out on the right:\n  " + "\n  ".join(got.wide))
+    assert not problems, (
+        f"{name} at {size_id(size)} scrolls sideways: {'; '.join(problems)}"
+        "\nsticking out on the right:\n  " + "\n  ".join(got.wide)
+    )
 
 
 @pytest.mark.parametrize(ARGS, SMALL)
-def test_plot_areas_are_tall_enough(visit, name: str, path: str, charts: int,
-                                    size: tuple[int, int]) -> None:
+def test_plot_areas_are_tall_enough(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     """The drag rect of each cartesian subplot, the frame of each map (its background rect,
     which is also its clip path: the g.geo group is wider, labels past the frame count in it)."""
     got = visit(path, charts, size).layout
@@ -151,28 +162,40 @@ def test_plot_areas_are_tall_enough(visit, name: str, path: str, charts: int,
             short.append(f"{chart.label}: no plot area found (neither .nsewdrag nor g.geo)")
         for area in chart.areas:
             if area["height"] < MIN_PLOT_HEIGHT:
-                short.append(f"{chart.label}: {area['kind'].strip()} plot area "
-                             f"{area['width']:.0f}x{area['height']:.0f}px (chart "
-                             f"{chart.frame[2] - chart.frame[0]:.0f}x"
-                             f"{chart.frame[3] - chart.frame[1]:.0f}px)")
-    assert not short, (f"{name} at {size_id(size)}: plot areas under {MIN_PLOT_HEIGHT}px tall:"
-                       "\n  " + "\n  ".join(short))
+                short.append(
+                    f"{chart.label}: {area['kind'].strip()} plot area "
+                    f"{area['width']:.0f}x{area['height']:.0f}px (chart "
+                    f"{chart.frame[2] - chart.frame[0]:.0f}x"
+                    f"{chart.frame[3] - chart.frame[1]:.0f}px)"
+                )
+    assert not short, (
+        f"{name} at {size_id(size)}: plot areas under {MIN_PLOT_HEIGHT}px tall:"
+        "\n  " + "\n  ".join(short)
+    )
 
 
 @pytest.mark.parametrize(ARGS, SMALL)
-def test_plot_areas_are_wide_enough(visit, name: str, path: str, charts: int,
-                                    size: tuple[int, int]) -> None:
+def test_plot_areas_are_wide_enough(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     got = visit(path, charts, size).layout
-    narrow = [f"{chart.label}: {area['kind'].strip()} plot area {area['width']:.0f}x"
-              f"{area['height']:.0f}px in a chart {chart.frame[2] - chart.frame[0]:.0f}px wide"
-              for chart in got.charts for area in chart.areas if area["width"] < MIN_PLOT_WIDTH]
-    assert not narrow, (f"{name} at {size_id(size)}: plot areas under {MIN_PLOT_WIDTH}px wide:"
-                        "\n  " + "\n  ".join(narrow))
+    narrow = [
+        f"{chart.label}: {area['kind'].strip()} plot area {area['width']:.0f}x"
+        f"{area['height']:.0f}px in a chart {chart.frame[2] - chart.frame[0]:.0f}px wide"
+        for chart in got.charts
+        for area in chart.areas
+        if area["width"] < MIN_PLOT_WIDTH
+    ]
+    assert not narrow, (
+        f"{name} at {size_id(size)}: plot areas under {MIN_PLOT_WIDTH}px wide:"
+        "\n  " + "\n  ".join(narrow)
+    )
 
 
 @pytest.mark.parametrize(ARGS, SMALL)
-def test_sidebar_does_not_cover_the_page(visit, name: str, path: str, charts: int,
-                                         size: tuple[int, int]) -> None:
+def test_sidebar_does_not_cover_the_page(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     """On a phone or tablet the page opens readable: the sidebar collapsed, or beside the
     content, never drawn over it."""
     got = visit(path, charts, size).layout
@@ -183,30 +206,39 @@ def test_sidebar_does_not_cover_the_page(visit, name: str, path: str, charts: in
     assert covered <= 1, (
         f"{name} at {size_id(size)}: the sidebar (x {side[0]:.0f}..{side[2]:.0f}, "
         f"aria-expanded={got.sidebar_expanded}) is drawn over {covered:.0f}px of the main area "
-        f"(x {main[0]:.0f}..{main[2]:.0f}) when the page opens")
+        f"(x {main[0]:.0f}..{main[2]:.0f}) when the page opens"
+    )
 
 
 @pytest.mark.parametrize(ARGS, SMALL)
-def test_chart_texts_do_not_overlap(visit, name: str, path: str, charts: int,
-                                    size: tuple[int, int]) -> None:
+def test_chart_texts_do_not_overlap(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     """Legend entries, annotations (event labels), title lines, tick labels and axis titles of
     one chart, visible ones only (a legend entry scrolled out of the legend's window is not),
     intersecting by more than 2px both ways."""
     got = visit(path, charts, size).layout
-    clashes = [f"{chart.label}: {a11y.describe_overlap(*pair)}"
-               for chart in got.charts for pair in a11y.overlaps(chart.texts)]
-    assert not clashes, (f"{name} at {size_id(size)}: {len(clashes)} overlapping chart text(s):"
-                         "\n  " + "\n  ".join(clashes))
+    clashes = [
+        f"{chart.label}: {a11y.describe_overlap(*pair)}"
+        for chart in got.charts
+        for pair in a11y.overlaps(chart.texts)
+    ]
+    assert not clashes, (
+        f"{name} at {size_id(size)}: {len(clashes)} overlapping chart text(s):"
+        "\n  " + "\n  ".join(clashes)
+    )
 
 
 @pytest.mark.parametrize(ARGS, SMALL)
-def test_chart_text_is_not_cut_off(visit, name: str, path: str, charts: int,
-                                   size: tuple[int, int]) -> None:
+def test_chart_text_is_not_cut_off(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
     """Titles, ticks, legend entries and labels wider than the chart are clipped by its SVG."""
     got = visit(path, charts, size).layout
     cut = [f"{chart.label}: {line}" for chart in got.charts for line in a11y.cut_off(chart)]
-    assert not cut, (f"{name} at {size_id(size)}: {len(cut)} chart text(s) cut off:\n  "
-                     + "\n  ".join(cut))
+    assert not cut, (
+        f"{name} at {size_id(size)}: {len(cut)} chart text(s) cut off:\n  " + "\n  ".join(cut)
+    )
 
 
 # --- 3. raw ids -----------------------------------------------------------------------------
@@ -225,8 +257,9 @@ def test_no_raw_ids_in_visible_text(visit, name: str, path: str, charts: int) ->
     seen = visit(path, charts, DESKTOP).seen
     assert seen is not None and seen.main, f"no text read on {name}"
     found = a11y.raw_ids(seen)
-    assert not found, (f"{name}: {len(found)} raw id(s) shown to the reader:\n  " + "\n  ".join(
-        f"{word}  <- {' | '.join(places)}" for word, places in sorted(found.items())))
+    assert not found, f"{name}: {len(found)} raw id(s) shown to the reader:\n  " + "\n  ".join(
+        f"{word}  <- {' | '.join(places)}" for word, places in sorted(found.items())
+    )
 
 
 # --- the detectors themselves, on pages whose answer is known --------------------------------
@@ -281,10 +314,12 @@ def test_overlap_detector_on_a_known_chart(browser) -> None:
 def test_sideways_scroll_is_measured(browser) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 600})
     try:
-        page.set_content("<body style='margin:0'><div id='ok' style='width:380px'>fits</div>"
-                         "<div style='overflow-x:auto;width:380px'><div style='width:900px'>own"
-                         " scroll</div></div><p class='too-wide' style='width:700px'>wide</p>"
-                         "</body>")
+        page.set_content(
+            "<body style='margin:0'><div id='ok' style='width:380px'>fits</div>"
+            "<div style='overflow-x:auto;width:380px'><div style='width:900px'>own"
+            " scroll</div></div><p class='too-wide' style='width:700px'>wide</p>"
+            "</body>"
+        )
         got = a11y.measure_layout(page)
     finally:
         page.close()
@@ -295,11 +330,15 @@ def test_sideways_scroll_is_measured(browser) -> None:
 def test_axe_finds_low_contrast_and_passes_a_clean_page(browser) -> None:
     page = browser.new_page()
     try:
-        page.set_content("<html lang='en'><head><title>t</title></head><body><main><h1>Fine</h1>"
-                         "<p style='color:#bbb;background:#fff'>faint</p></main></body></html>")
+        page.set_content(
+            "<html lang='en'><head><title>t</title></head><body><main><h1>Fine</h1>"
+            "<p style='color:#bbb;background:#fff'>faint</p></main></body></html>"
+        )
         bad = a11y.run_axe(page)
-        page.set_content("<html lang='en'><head><title>t</title></head><body><main><h1>Fine</h1>"
-                         "<p style='color:#222;background:#fff'>clear</p></main></body></html>")
+        page.set_content(
+            "<html lang='en'><head><title>t</title></head><body><main><h1>Fine</h1>"
+            "<p style='color:#222;background:#fff'>clear</p></main></body></html>"
+        )
         good = a11y.run_axe(page)
     finally:
         page.close()
@@ -310,12 +349,29 @@ def test_axe_finds_low_contrast_and_passes_a_clean_page(browser) -> None:
 
 def test_raw_id_detector() -> None:
     cited = a11y.catalog().quoted  # a source's title quoted as it is, e.g. "CNPC plans to ..."
-    seen = a11y.Seen(main=["Trade with Kazakhstan", "see https://x.org/a_b/c", "trade_total",
-                           "CHN–KAZ", "Central Asia (C5)", "CHNX", "per_cent",
-                           "first in-person C+C5 summit", *cited[:2]],
-                     charts=["fdi_inflow"], grids=["Total trade"], options=["Exports"])
+    seen = a11y.Seen(
+        main=[
+            "Trade with Kazakhstan",
+            "see https://x.org/a_b/c",
+            "trade_total",
+            "CHN–KAZ",
+            "Central Asia (C5)",
+            "CHNX",
+            "per_cent",
+            "first in-person C+C5 summit",
+            *cited[:2],
+        ],
+        charts=["fdi_inflow"],
+        grids=["Total trade"],
+        options=["Exports"],
+    )
     found = a11y.raw_ids(seen)
-    assert set(found) == {"indicator id trade_total", "indicator id fdi_inflow",
-                          "snake_case per_cent", "entity code CHN", "entity code KAZ",
-                          "entity code C5"}
+    assert set(found) == {
+        "indicator id trade_total",
+        "indicator id fdi_inflow",
+        "snake_case per_cent",
+        "entity code CHN",
+        "entity code KAZ",
+        "entity code C5",
+    }
     assert found["entity code C5"] == ["text: 'Central Asia (C5)'"]

@@ -20,8 +20,10 @@ def test_download_control_gives_a_finished_png(browser, server: str, output_dir:
     seen = watch(page)
     try:
         open_page(page, f"{server}/investment", charts=1)
-        runs_before = page.evaluate("() => window.performance.getEntriesByType('resource')"
-                                    ".filter(e => e.name.includes('_stcore/stream')).length")
+        runs_before = page.evaluate(
+            "() => window.performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('_stcore/stream')).length"
+        )
         # The download control's button, not the modebar's "Download plot as a PNG" (client-side).
         page.locator("summary", has_text="Download").first.click()
         button = page.get_by_role("button", name="PNG", exact=True).first
@@ -35,8 +37,10 @@ def test_download_control_gives_a_finished_png(browser, server: str, output_dir:
         img = Image.open(io.BytesIO(path.read_bytes()))
         assert img.size[0] == 2000 and img.size[1] >= 1200
         assert page.locator("[data-testid=stException]").count() == 0
-        runs_after = page.evaluate("() => window.performance.getEntriesByType('resource')"
-                                   ".filter(e => e.name.includes('_stcore/stream')).length")
+        runs_after = page.evaluate(
+            "() => window.performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('_stcore/stream')).length"
+        )
         assert runs_after == runs_before
         assert seen.outside == []
     finally:
@@ -49,8 +53,11 @@ def test_modebar_camera_saves_a_named_png(browser, server: str, output_dir: Path
         open_page(page, f"{server}/trade", charts=2)
         chart = page.locator(".js-plotly-plot").first
         chart.hover()
-        camera = page.locator(".js-plotly-plot").first.locator(
-            ".modebar-btn[data-title='Download plot as a PNG']").first
+        camera = (
+            page.locator(".js-plotly-plot")
+            .first.locator(".modebar-btn[data-title='Download plot as a PNG']")
+            .first
+        )
         with page.expect_download(timeout=30_000) as info:
             camera.click()
         download = info.value

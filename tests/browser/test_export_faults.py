@@ -22,12 +22,17 @@ def flaky_browser(tmp_path: Path, chromium_path: str) -> Iterator[tuple[str, Pat
     mode = tmp_path / "mode"
     mode.write_text("hang\n")
     wrapper = tmp_path / "chromium-wrapper"
-    wrapper.write_text(f"#!/bin/sh\nif grep -q hang {mode}; then exec sleep 600; fi\n"
-                       f'exec {chromium_path} "$@"\n')
+    wrapper.write_text(
+        f'#!/bin/sh\nif grep -q hang {mode}; then exec sleep 600; fi\nexec {chromium_path} "$@"\n'
+    )
     wrapper.chmod(0o755)
-    proc, url = start_server(env={"BROWSER_PATH": str(wrapper),
-                                  "INDICATORS_EXPORT_START_TIMEOUT": "12",
-                                  "INDICATORS_EXPORT_TIMEOUT": "30"})
+    proc, url = start_server(
+        env={
+            "BROWSER_PATH": str(wrapper),
+            "INDICATORS_EXPORT_START_TIMEOUT": "12",
+            "INDICATORS_EXPORT_TIMEOUT": "30",
+        }
+    )
     try:
         yield url, mode
     finally:

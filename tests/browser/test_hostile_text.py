@@ -17,9 +17,15 @@ from .server import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("overview", "", 3), ("trade", "trade", 2), ("investment", "investment", 1),
-         ("map", "map", 1), ("timeline", "timeline", 2), ("data", "data", 0),
-         ("sources", "sources", 0)]
+PAGES = [
+    ("overview", "", 3),
+    ("trade", "trade", 2),
+    ("investment", "investment", 1),
+    ("map", "map", 1),
+    ("timeline", "timeline", 2),
+    ("data", "data", 0),
+    ("sources", "sources", 0),
+]
 WIDTH = 1280
 TOLERANCE = 4
 
@@ -46,7 +52,8 @@ def hostile_server(hostile_data: Path) -> Iterator[str]:
 def _links(page) -> list[str]:
     return page.evaluate(
         "() => [...document.querySelectorAll('a, area')].map(a =>"
-        " a.href && a.href.baseVal !== undefined ? a.href.baseVal : (a.href || ''))")
+        " a.href && a.href.baseVal !== undefined ? a.href.baseVal : (a.href || ''))"
+    )
 
 
 def _widths(page) -> dict[str, int]:
@@ -58,11 +65,14 @@ def _widths(page) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("name", "path", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_no_payload_runs_on_any_page(browser, hostile_server: str, output_dir: Path,
-                                     name: str, path: str, charts: int) -> None:
+def test_no_payload_runs_on_any_page(
+    browser, hostile_server: str, output_dir: Path, name: str, path: str, charts: int
+) -> None:
     page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-    page.add_init_script("window.__ran = []; for (const f of ['alert','confirm','prompt'])"
-                         " window[f] = (m) => { window.__ran.push(String(m)); };")
+    page.add_init_script(
+        "window.__ran = []; for (const f of ['alert','confirm','prompt'])"
+        " window[f] = (m) => { window.__ran.push(String(m)); };"
+    )
     seen = watch(page)
     try:
         open_page(page, f"{hostile_server}/{path}", charts=charts)
@@ -85,7 +95,8 @@ def test_no_payload_runs_on_any_page(browser, hostile_server: str, output_dir: P
             ".concat([...document.querySelectorAll('*')].filter(e => [...e.attributes]"
             ".some(a => a.name.startsWith('on') || /^\\s*(javascript|data):/i.test(a.value)"
             " && a.name !== 'href' && e.tagName !== 'LINK')))"
-            ".map(e => e.outerHTML.slice(0, 200))")
+            ".map(e => e.outerHTML.slice(0, 200))"
+        )
         assert injected == [], injected[:3]
         assert "49" not in body.replace(",", " ").split() or "{{7*7}}" in body
         w = _widths(page)
@@ -102,7 +113,8 @@ def test_payloads_are_shown_as_text(browser, hostile_server: str) -> None:
     try:
         open_page(page, f"{hostile_server}/", charts=3)
         text = page.inner_text("body") + " ".join(
-            page.locator(".js-plotly-plot text").all_text_contents())
+            page.locator(".js-plotly-plot text").all_text_contents()
+        )
         shown = [p for p in PAYLOADS[:-1] if p.strip() in text]
         assert shown, "some payload appears literally on the overview"
     finally:
@@ -120,11 +132,13 @@ def _select_first_source(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget]')"
         " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''",
-        timeout=30_000)
+        timeout=30_000,
+    )
 
 
-def test_exported_svg_holds_payloads_only_as_escaped_text(hostile_data: Path,
-                                                          chromium_path: str) -> None:
+def test_exported_svg_holds_payloads_only_as_escaped_text(
+    hostile_data: Path, chromium_path: str
+) -> None:
     from indicators import export, load_dataset, views
 
     ds = load_dataset(hostile_data)

@@ -27,15 +27,18 @@ def tab_to(page, test: str, *, limit: int = MAX_TABS) -> int:
 
 def labelled(label: str) -> str:
     """A Streamlit input whose accessible name is ``label``."""
-    return (f"(e.getAttribute('aria-label') || '') === {label!r}"
-            f" || (e.labels && [...e.labels].some(l => l.innerText.trim() === {label!r}))")
+    return (
+        f"(e.getAttribute('aria-label') || '') === {label!r}"
+        f" || (e.labels && [...e.labels].some(l => l.innerText.trim() === {label!r}))"
+    )
 
 
 def settle(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget]')"
         " || document.querySelector('[data-testid=stStatusWidget]').innerText === ''",
-        timeout=60_000)
+        timeout=60_000,
+    )
     page.wait_for_timeout(1200)
 
 
@@ -54,8 +57,7 @@ def test_map_details_for_kazakhstan_by_keyboard(browser, server: str) -> None:
         page.close()
 
 
-def test_trade_chart_downloads_as_png_by_keyboard(browser, server: str,
-                                                  output_dir: Path) -> None:
+def test_trade_chart_downloads_as_png_by_keyboard(browser, server: str, output_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     try:
         open_page(page, f"{server}/trade", charts=2)
@@ -64,8 +66,7 @@ def test_trade_chart_downloads_as_png_by_keyboard(browser, server: str,
         tab_to(page, "e.tagName === 'SUMMARY' && e.innerText.includes('Download')")
         page.keyboard.press("Enter")
         page.wait_for_timeout(800)
-        presses = tab_to(page, "e.tagName === 'BUTTON' && e.innerText.trim() === 'PNG'",
-                         limit=10)
+        presses = tab_to(page, "e.tagName === 'BUTTON' && e.innerText.trim() === 'PNG'", limit=10)
         assert presses <= 3, f"{presses} Tab presses from the control to PNG"
         with page.expect_download(timeout=90_000) as info:
             page.keyboard.press("Enter")

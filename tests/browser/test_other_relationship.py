@@ -14,9 +14,15 @@ from .server import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("overview", "", 3), ("trade", "trade", 2), ("investment", "investment", 1),
-         ("map", "map", 1), ("timeline", "timeline", 2), ("data", "data", 0),
-         ("sources", "sources", 0)]
+PAGES = [
+    ("overview", "", 3),
+    ("trade", "trade", 2),
+    ("investment", "investment", 1),
+    ("map", "map", 1),
+    ("timeline", "timeline", 2),
+    ("data", "data", 0),
+    ("sources", "sources", 0),
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +35,18 @@ def fixture_server() -> Iterator[str]:
 
 
 @pytest.mark.parametrize(("name", "path", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_every_page_names_the_fixture_relationship(browser, fixture_server: str,
-                                                   output_dir: Path, name: str, path: str,
-                                                   charts: int) -> None:
+def test_every_page_names_the_fixture_relationship(
+    browser, fixture_server: str, output_dir: Path, name: str, path: str, charts: int
+) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     seen = watch(page)
     try:
         open_page(page, f"{fixture_server}/{path}", charts=charts)
         assert page.locator("[data-testid=stException]").count() == 0
         # Everything on the page a reader can see, charts (titles, legends, axes) included.
-        text = page.inner_text("body") + " ".join(page.eval_on_selector_all(
-            ".js-plotly-plot text", "els => els.map(e => e.textContent)"))
+        text = page.inner_text("body") + " ".join(
+            page.eval_on_selector_all(".js-plotly-plot text", "els => els.map(e => e.textContent)")
+        )
         assert not [w for w in FORBIDDEN if w in text], [w for w in FORBIDDEN if w in text]
         assert page.title().startswith("Brazil and the Southern Cone")
         if charts:

@@ -10,19 +10,28 @@ from .helpers import full_screenshot, open_page, watch
 
 
 def legend_texts(page) -> list[str]:
-    return page.eval_on_selector_all(".js-plotly-plot .legendtext",
-                                     "els => els.map(e => e.textContent)")
+    return page.eval_on_selector_all(
+        ".js-plotly-plot .legendtext", "els => els.map(e => e.textContent)"
+    )
+
 
 pytestmark = pytest.mark.browser
 
-PAGES = [("overview", "", 3), ("trade", "trade", 2), ("investment", "investment", 1),
-         ("map", "map", 1), ("timeline", "timeline", 2), ("data", "data", 0),
-         ("sources", "sources", 0)]
+PAGES = [
+    ("overview", "", 3),
+    ("trade", "trade", 2),
+    ("investment", "investment", 1),
+    ("map", "map", 1),
+    ("timeline", "timeline", 2),
+    ("data", "data", 0),
+    ("sources", "sources", 0),
+]
 
 
 @pytest.mark.parametrize(("name", "path", "charts"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_renders_offline(browser, server: str, output_dir: Path, name: str, path: str,
-                              charts: int) -> None:
+def test_page_renders_offline(
+    browser, server: str, output_dir: Path, name: str, path: str, charts: int
+) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     seen = watch(page)
     try:
@@ -48,7 +57,9 @@ def test_map_outlines_are_drawn_from_the_bundled_topojson(browser, server: str) 
         open_page(page, f"{server}/map", charts=1)
         page.wait_for_function(
             "document.querySelectorAll('.js-plotly-plot .geolayer path, "
-            ".js-plotly-plot .choroplethlayer path').length > 10", timeout=30_000)
+            ".js-plotly-plot .choroplethlayer path').length > 10",
+            timeout=30_000,
+        )
         outlines = page.locator(".js-plotly-plot .geolayer path").count()
         countries = page.locator(".js-plotly-plot .choroplethlayer path").count()
         assert outlines > 0 and countries >= 5
@@ -71,8 +82,8 @@ def test_filters_survive_a_page_switch_in_the_url(browser, server: str) -> None:
         page.get_by_role("link", name="Trade").first.click()
         page.wait_for_url("**/trade**", timeout=30_000)
         page.wait_for_function(
-            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-            timeout=30_000)
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=30_000
+        )
         page.wait_for_timeout(1500)
         legend = legend_texts(page)
         assert "Kazakhstan" in legend and "Kyrgyzstan" not in legend
@@ -102,8 +113,14 @@ def test_selecting_on_the_map_fills_the_side_panel(browser, server: str) -> None
             page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.6)
             page.wait_for_timeout(2500)
             shown += page.locator("h3").all_inner_texts()
-        countries = {"China", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan",
-                     "Uzbekistan"}
+        countries = {
+            "China",
+            "Kazakhstan",
+            "Kyrgyzstan",
+            "Tajikistan",
+            "Turkmenistan",
+            "Uzbekistan",
+        }
         assert countries & set(shown), shown
         assert any("pipeline" in s or "railway" in s or "highway" in s for s in shown), shown
         assert page.locator("[data-testid=stException]").count() == 0
