@@ -1096,7 +1096,7 @@ def build_gantt(
             for s, e in zip(grp["start"], grp["end"], strict=True)
         ]
         hover = [
-            f"<b>{esc(n)}</b><br>{esc(pretty(st))} since {esc(format_date(a))}"
+            f"<b>{esc(n)}</b><br>{esc(pretty(st))} as of {esc(format_date(a))}"
             + (" (possibly stale)" if stl else "")
             + f"<br>{esc(s.date().isoformat())} → "
             + ("today (under way)" if oe else esc(e.date().isoformat()))

@@ -189,6 +189,22 @@ def check_references(
         ref(loc, "source", loc.data["source"], sources, "source", "data/sources/")
 
 
+def check_source_addresses(records: dict[str, list[Located]], problems: list[Problem]) -> None:
+    """A source without an address says why: a reader must be able to tell a page nobody
+    recorded from one that has none (a wire release known only from its text)."""
+    for loc in records.get("sources", []):
+        if loc.data["url"] is None and not loc.data.get("url_note"):
+            problems.append(
+                loc.at(
+                    "url",
+                    "missing-url",
+                    f"source {loc.data['id']!r} has no address and no reason why",
+                    "give the page's http(s) address, or keep `url: null` and add "
+                    "`url_note:` saying why it is unknown",
+                )
+            )
+
+
 # Degrees around a project's countries within which its points are unremarkable.
 SANITY_PAD = 10.0
 

@@ -166,6 +166,7 @@ TABLES: tuple[Table, ...] = (
             _c("published", "string", "publication date: " + _DATEISH + "; empty when unknown"),
             _c("published_note", "string", "why the date is unknown or approximate"),
             _c("url", "string", "the page's address"),
+            _c("url_note", "string", "why the address is unknown, where it is"),
             _c("language", "string", "ISO 639-1 language code"),
             _c("accessed", "string", "when it was read: " + _DATEISH),
             _c("kind", "string", "kind of source", model.SourceKind),
@@ -468,7 +469,11 @@ def _licence(text: str) -> dict[str, str]:
 
 def package_descriptor(ds: Dataset) -> dict[str, Any]:
     sources = [
-        {"title": f"{r['publisher']}: {r['title']}", "path": r["url"]} for r in _records(ds.sources)
+        {
+            "title": f"{r['publisher']}: {r['title']}",
+            **({"path": r["url"]} if isinstance(r["url"], str) else {}),
+        }
+        for r in _records(ds.sources)
     ]
     return {
         "profile": "tabular-data-package",

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .loader import load_dataset
+from .obschecks import CONFLICT_CODES
 from .problems import Problem
 
 WORKTREE = None  # HEAD given as None: the working tree, as it is on disk
@@ -481,8 +482,10 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 def to_markdown(log: Changelog) -> str:
     """The changelog a reviewer reads on a pull request."""
-    conflicts = [p for p in log.new_problems if p.code == "conflict"]
-    warnings = [p for p in log.new_problems if p.severity == "warning" and p.code != "conflict"]
+    conflicts = [p for p in log.new_problems if p.code in CONFLICT_CODES]
+    warnings = [
+        p for p in log.new_problems if p.severity == "warning" and p.code not in CONFLICT_CODES
+    ]
     errors = [p for p in log.new_problems if p.severity == "error"]
     out = [f"## Data changes: `{log.base}` → `{log.head}`", ""]
     out.append(

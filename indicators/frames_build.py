@@ -271,6 +271,7 @@ def build_frames(
             "published",
             "published_note",
             "url",
+            "url_note",
             "language",
             "accessed",
             "kind",

@@ -14,6 +14,7 @@ from . import cache, obschecks
 from .checks import (
     check_figure_coverage,
     check_references,
+    check_source_addresses,
     check_unused_sources,
     gather,
     unique_ids,
@@ -189,6 +190,7 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     if desc_loc is not None:
         problems += check_descriptor(desc_loc, index["entities"])
     check_references(records, index, problems, today)
+    check_source_addresses(records, problems)
     obschecks.check_references(obs, index, problems)
     obschecks.check_duplicates_and_conflicts(obs, index, problems)
     check_unused_sources(records, problems, obschecks.sources_used(obs))

@@ -157,6 +157,8 @@ ProjectKind = Literal[
     "multimodal_corridor",
     "economic_zone",
     "power_line",
+    # A supply or know-how link a report names without a route or a figure.
+    "agricultural_link",
     "other",
 ]
 ProjectStatus = Literal[
@@ -247,7 +249,10 @@ class Source(_Record):
     published_note: Text | None = Field(
         None, description="context for an unknown or approximate date"
     )
-    url: Url
+    url: Url | None = Field(
+        description="the page's http(s) address; null only with url_note saying why it is unknown"
+    )
+    url_note: Text | None = Field(None, description="why the address is unknown, when url is null")
     language: Annotated[str, AfterValidator(lambda v: v if _LANG.fullmatch(v) else _bad_lang(v))]
     accessed: DateText | None = None
     kind: SourceKind = "media"

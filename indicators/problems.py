@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# An error keeps the record out; a warning asks a contributor to act (and fails --strict);
+# a notice is information a reader should see, such as a disagreement the data explains.
+Severity = Literal["error", "warning", "notice"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ class Problem:
         return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def format_github(self) -> str:
-        level = "error" if self.severity == "error" else "warning"
+        level = self.severity  # GitHub knows the same three levels
         body = self.message + (f" ({self.hint})" if self.hint else "")
         # GitHub's workflow-command syntax breaks on raw newlines and percent signs.
         body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -86,6 +88,10 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "notice"]
+
+    @property
     def valid(self) -> bool:
         return not self.errors
 
@@ -111,7 +117,8 @@ class Report:
         ]
         parts = [f"{self.counts.get(k, 0)} {k}" for k in order]
         verdict = "valid" if self.valid else f"{len(self.errors)} error(s)"
-        return f"{verdict}, {len(self.warnings)} warning(s): " + ", ".join(parts)
+        notices = f", {len(self.notices)} notice(s)" if self.notices else ""
+        return f"{verdict}, {len(self.warnings)} warning(s){notices}: " + ", ".join(parts)
 
     def to_json(self) -> str:
         return json.dumps(

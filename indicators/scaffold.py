@@ -473,5 +473,5 @@ def add(
             "the new record was not kept: it does not validate\n"
             + "\n".join(p.format() for p in errors)
         )
-    added.warnings = [p for p in new_problems if p.severity == "warning"]
+    added.warnings = [p for p in new_problems if p.severity != "error"]
     return added

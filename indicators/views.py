@@ -692,7 +692,23 @@ def sources_table(ds: Dataset) -> pd.DataFrame:
         url=src["url"].map(F.http_url),
         kind=src["kind"].map(L.word),
         published_note=src["published_note"].map(L.of(ds).prose),
+        url_note=src["url_note"].map(L.of(ds).prose),
     )
+
+
+def citation(row: pd.Series) -> str:
+    """A row of ``sources_table`` as one citation line: who, when (and why the date is
+    uncertain), and where, or why the address is unknown."""
+
+    def text(key: str) -> str:
+        value = row.get(key)
+        return value if isinstance(value, str) else ""
+
+    original = f" (originally {text('original_publisher')})" if text("original_publisher") else ""
+    when = text("published") or "date unknown"
+    note = f"; {text('published_note')}" if text("published_note") else ""
+    where = text("url") or f"Address unknown: {text('url_note') or 'not recorded'}"
+    return f"{text('publisher')}{original}, {when}{note}. {where}"
 
 
 # The Sources page's columns, as readers see them: the title first, no slug.
@@ -706,6 +722,7 @@ SOURCE_COLUMNS = {
     "language": "Language",
     "datapoints": "Datapoints",
     "url": "Address",
+    "url_note": "Address note",
 }
 
 

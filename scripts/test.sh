@@ -9,4 +9,6 @@ lint=()
 for d in indicators dashboard tests benchmarks scripts; do [ -d "$d" ] && lint+=("$d"); done
 .venv/bin/ruff check "${lint[@]}"
 .venv/bin/ruff format --check "${lint[@]}"
+# The bundled data: no error and no warning (every conflict explained by a note).
+.venv/bin/indicators validate --strict data | grep -v ": notice\["
 .venv/bin/python -m pytest -q "$@"

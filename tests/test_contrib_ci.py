@@ -43,7 +43,7 @@ def _steps() -> list[dict[str, Any]]:
 def test_workflow_steps() -> None:
     steps = _steps()
     runs = "\n".join(s.get("run", "") for s in steps)
-    assert "indicators validate data --format github" in runs
+    assert "indicators validate data --strict --format github" in runs
     assert "bash scripts/test.sh" in runs
     assert '>> "$GITHUB_STEP_SUMMARY"' in runs and "indicators diff" in runs
     uploads = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]

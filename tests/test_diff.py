@@ -91,7 +91,7 @@ EXPECTED = """\
 
 ### New conflicts (1)
 
-- `data/reports/002-b.yaml:11` warning[conflict]: trade_total CHN→KGZ 2024: 002-b gives 30 USD bn (exact), 001-a gives 23.1 USD bn (exact) at data/reports/001-a.yaml:10
+- `data/reports/002-b.yaml:11` warning[conflict-unexplained]: trade_total CHN→KGZ 2024: 002-b gives 30 USD bn (exact), 001-a gives 23.1 USD bn (exact) at data/reports/001-a.yaml:10
 """  # noqa: E501
 
 

@@ -20,10 +20,10 @@ from indicators.cli import main
 from indicators.loader import MAX_FILE_BYTES
 
 LINE = re.compile(
-    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|notice)"
     r"\[(?P<code>[a-z0-9-]+)\]: .+ \(.+\)$"
 )
-SUMMARY = re.compile(r"^(valid|\d+ error\(s\)), \d+ warning\(s\): ")
+SUMMARY = re.compile(r"^(valid|\d+ error\(s\)), \d+ warning\(s\)(, \d+ notice\(s\))?: ")
 
 
 def _catalog_only(tmp_path: Path) -> Path:

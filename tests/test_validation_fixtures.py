@@ -41,8 +41,10 @@ CASES = [
     ("unknown_source", "unknown-reference", 8, "error"),
     ("unknown_project", "unknown-reference", 8, "error"),
     ("duplicate_datapoint", "duplicate", 8, "error"),
-    ("conflict", "conflict", 13, "warning"),
+    ("conflict", "conflict-unexplained", 13, "warning"),
+    ("conflict_explained", "conflict", 13, "notice"),
     ("ftp_url", "bad-url", 6, "error"),
+    ("missing_url", "missing-url", 6, "error"),
     ("javascript_url", "bad-url", 6, "error"),
     ("not_utf8", "encoding", 3, "error"),
     ("python_tag", "yaml-tag", 6, "error"),
@@ -133,7 +135,7 @@ def test_fixture_is_reported_at_its_line(
         p.format() for p in report.problems
     ]
     assert all(p.hint for p in here), "every problem names the fix"
-    assert report.valid is (severity == "warning")
+    assert report.valid is (severity != "error")
 
 
 @pytest.mark.parametrize(
@@ -216,3 +218,20 @@ def test_cli_exit_codes_and_line_format(tmp_path: Path) -> None:
         check=False,
     )
     assert strict.returncode == 1
+
+
+def test_a_source_without_an_address_is_accepted_with_the_reason(tmp_path: Path) -> None:
+    root = _dataset_with(tmp_path, "missing_url", full=False)
+    fixture = root / "missing_url.yaml"
+    fixture.write_text(
+        fixture.read_text(encoding="utf-8").replace(
+            "    url: null\n", "    url: null\n    url_note: a wire release; no page address\n"
+        ),
+        encoding="utf-8",
+    )
+    report = validate_dataset(root)
+    assert not [p for p in report.problems if p.code == "missing-url"]
+    ds = load_dataset(root)
+    row = ds.sources.set_index("id").loc["fx-no-address"]
+    assert row["url"] is None or row["url"] != row["url"]  # no address: None or NaN
+    assert row["url_note"] == "a wire release; no page address"

@@ -70,17 +70,7 @@ def render() -> None:
         return
     row = table[table["id"] == chosen].iloc[0]
     st.header(ui.md(row["title"]))
-    original = (
-        f" (originally {row['original_publisher']})"
-        if isinstance(row["original_publisher"], str)
-        else ""
-    )
-    citation = (
-        f"{row['publisher']}{original}, {row['published']}"
-        f"{'; ' + row['published_note'] if isinstance(row['published_note'], str) else ''}"
-        f". {row['url'] or ''}"
-    )
-    st.text(citation)
+    st.text(views.citation(row))
     mine = F.datapoints_of_source(ds, row["id"])
     if mine.empty:
         st.caption("No datapoint cites this source.")
