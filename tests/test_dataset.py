@@ -16,13 +16,12 @@ def ds():
     return load_dataset(DATA)
 
 
-def test_bundled_data_is_valid_and_every_warning_is_an_explained_conflict() -> None:
+def test_bundled_data_passes_strict_and_every_conflict_is_explained() -> None:
     report = validate_dataset(DATA)
     assert report.errors == [], [p.format() for p in report.errors[:10]]
-    assert {p.code for p in report.warnings} <= {"conflict"}, sorted(
-        {p.code for p in report.warnings}
-    )
-    assert all("both are kept" in p.hint for p in report.warnings)
+    assert report.warnings == [], [p.format() for p in report.warnings[:10]]
+    assert {p.code for p in report.notices} == {"conflict"}
+    assert all("why they differ" in p.hint for p in report.notices)
 
 
 def test_counts_by_topic_never_drop(ds) -> None:
