@@ -329,7 +329,7 @@ def generate(
         shutil.rmtree(out)
     rng = random.Random(seed)
     shutil.copytree(CATALOG, out / "catalog")
-    n_catalog = len(list((out / "catalog").glob("*.yaml")))
+    n_catalog = len(list((out / "catalog").rglob("*.yaml")))
     budget = max(3, files - n_catalog)
     n_projects = max(1, min(40, budget // 10))
     n_event_files = max(1, min(5, budget // 50))

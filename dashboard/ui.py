@@ -37,13 +37,6 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
-def safe_url(url: object) -> str | None:
-    """Only http(s) links are ever rendered: see :func:`indicators.frames.http_url`."""
-    from indicators.frames import http_url
-
-    return http_url(url)
-
-
 # The toolbar keeps what a reader uses: save as PNG, and back to the whole chart.
 MODEBAR = {"geo": ["toImage", "resetGeo"], "cartesian": ["toImage", "resetScale2d"]}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -23,7 +23,6 @@ from .frames import (
     QUALIFIER_NOTES,
     Scale,
     format_date,
-    format_number,
     format_value,
     pick_scale,
     source_label,
@@ -1295,20 +1294,3 @@ def points_drawn(traces: Iterable[dict]) -> int:
                 n += sum(1 for v in values if v is not None)
                 break
     return n
-
-
-def figure_sources(fig: go.Figure) -> list[str]:
-    meta = fig.layout.meta or {}
-    return list(meta.get("sources", []))
-
-
-def describe_years(years: Sequence[int]) -> str:
-    ys = sorted(set(years))
-    if not ys:
-        return "no data"
-    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
-
-
-def value_label(value: float, unit: str) -> str:
-    scale = pick_scale(unit, [value])
-    return f"{scale.prefix}{format_number(value / scale.divisor)}{scale.suffix}"

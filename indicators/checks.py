@@ -17,6 +17,10 @@ from .problems import Problem
 ID_SECTIONS = ("units", "indicators", "entities", "sources", "projects", "events")
 
 
+# Where a source is registered: the `sources:` entry of its report file.
+SOURCES_HOME = "a report file's `sources:` (data/reports/)"
+
+
 @dataclass(slots=True)
 class Located:
     """A record together with the file it came from."""
@@ -132,7 +136,14 @@ def check_references(
             ref(loc, f"countries.{i}", c, entities, "entity", "data/catalog/entities.yaml")
         ref(loc, "part_of", d["part_of"], projects, "project", "data/projects/")
         for i, s in enumerate(d["status"]):
-            ref(loc, f"status.{i}.source", s["source"], sources, "source", "data/sources/")
+            ref(
+                loc,
+                f"status.{i}.source",
+                s["source"],
+                sources,
+                "source",
+                SOURCES_HOME,
+            )
             as_of = as_date(s["as_of"])
             if as_of is not None and as_of > today:
                 problems.append(
@@ -144,7 +155,14 @@ def check_references(
                     )
                 )
         for i, m in enumerate(d["milestones"]):
-            ref(loc, f"milestones.{i}.source", m["source"], sources, "source", "data/sources/")
+            ref(
+                loc,
+                f"milestones.{i}.source",
+                m["source"],
+                sources,
+                "source",
+                SOURCES_HOME,
+            )
         route = d["route"]
         points = (
             [(f"route.waypoints.{i}", w) for i, w in enumerate(route["waypoints"])] if route else []
@@ -175,7 +193,14 @@ def check_references(
         for i, c in enumerate(d["countries"]):
             ref(loc, f"countries.{i}", c, entities, "entity", "data/catalog/entities.yaml")
         for i, c in enumerate(d["sources"]):
-            ref(loc, f"sources.{i}.source", c["source"], sources, "source", "data/sources/")
+            ref(
+                loc,
+                f"sources.{i}.source",
+                c["source"],
+                sources,
+                "source",
+                SOURCES_HOME,
+            )
         if d["end_date"] and as_date(d["end_date"]) < as_date(d["date"]):  # type: ignore[operator]
             problems.append(
                 loc.at(
@@ -186,7 +211,14 @@ def check_references(
                 )
             )
     for loc in records.get("excluded", []):
-        ref(loc, "source", loc.data["source"], sources, "source", "data/sources/")
+        ref(
+            loc,
+            "source",
+            loc.data["source"],
+            sources,
+            "source",
+            SOURCES_HOME,
+        )
 
 
 def check_source_addresses(records: dict[str, list[Located]], problems: list[Problem]) -> None:

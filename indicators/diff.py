@@ -27,8 +27,6 @@ from .loader import load_dataset
 from .obschecks import CONFLICT_CODES
 from .problems import Problem
 
-WORKTREE = None  # HEAD given as None: the working tree, as it is on disk
-
 
 class GitError(Exception):
     """A git revision or repository that cannot be read; the message says what to try."""

@@ -39,7 +39,6 @@ RENDER_TIMEOUT = 60  # seconds for one image; INDICATORS_EXPORT_TIMEOUT override
 START_TIMEOUT = 30  # seconds for the browser to start; INDICATORS_EXPORT_START_TIMEOUT
 
 _LOCK = threading.Lock()
-_server_started = False  # true while a browser is up
 _worker: _Worker | None = None
 _last_failure: str | None = None
 
@@ -222,14 +221,14 @@ class _Worker:
 
 
 def _discard(*, force: bool) -> None:
-    global _worker, _server_started
-    worker, _worker, _server_started = _worker, None, False
+    global _worker
+    worker, _worker = _worker, None
     if worker is not None:
         worker.close(force=force)
 
 
 def _start_locked() -> None:
-    global _worker, _server_started
+    global _worker
     path = chromium_path()
     if path is None:
         raise ExportUnavailable(missing_browser_message())
@@ -250,7 +249,7 @@ def _start_locked() -> None:
         raise ExportFailed(
             f"the browser ({path}) could not be started: {_first_line(exc)}"
         ) from None
-    _worker, _server_started = worker, True
+    _worker = worker
 
 
 def _acquire() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .dataset import Dataset
-from .frames import format_date, format_value, source_label, with_citations
+from .frames import format_date, source_label, with_citations
 from .periods import PeriodError, parse_period
 
 WORDS = {
@@ -187,10 +187,6 @@ def datapoints(
         index=c.index,
     )
     return out[[w for w in wanted if w in out.columns]]
-
-
-def figure_of(value: float, unit: str, qualifier: str, value_max: float | None = None) -> str:
-    return format_value(value, unit, qualifier, value_max)
 
 
 def status_history(history: list[dict], ds: Dataset) -> pd.DataFrame:

@@ -25,7 +25,6 @@ from pydantic_core import PydanticCustomError
 from .periods import PeriodError, parse_period
 
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
-_ISO3 = re.compile(r"[A-Z]{3}")
 _ENTITY = re.compile(r"[A-Z][A-Z0-9_]{1,15}")
 _LANG = re.compile(r"[a-z]{2,3}")
 

@@ -75,7 +75,7 @@ def new_dataset(
         raise NewDatasetError(f"the arguments do not make a valid dataset.yaml: {exc}") from None
     if focus in partners:
         raise NewDatasetError(f"{focus} is the focus; it cannot also be one of its partners")
-    files = sorted(catalog.glob("*.yaml"))
+    files = sorted(catalog.rglob("*.yaml"))
     entities = {e["id"]: e for e in _records(files, "entities")}
     wanted = [focus, *partners]
     chosen = [entities.get(e) or {"id": e, "name": e} for e in wanted]
@@ -121,16 +121,22 @@ def new_dataset(
             _dump("Units, as in the bundled dataset.", "units", _records(files, "units")),
         )
     )
-    written.append(
-        _write(
-            out / "catalog" / "indicators.yaml",
-            _dump(
-                "Indicators, as in the bundled dataset: add your own, keep the ids you reuse.",
-                "indicators",
-                _records(files, "indicators"),
-            ),
+    by_topic: dict[str, list[dict]] = {}
+    for record in _records(files, "indicators"):
+        by_topic.setdefault(record["topic"], []).append(record)
+    (out / "catalog" / "indicators").mkdir()
+    for topic, records in sorted(by_topic.items()):
+        written.append(
+            _write(
+                out / "catalog" / "indicators" / f"{topic}.yaml",
+                _dump(
+                    f"Indicators of topic {topic}, as in the bundled dataset: add your own, "
+                    "keep the ids you reuse.",
+                    "indicators",
+                    records,
+                ),
+            )
         )
-    )
     written.append(
         _write(
             out / "catalog" / "entities.yaml",

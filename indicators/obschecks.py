@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .checks import SOURCES_HOME
 from .obsblock import ObservationTable
 from .periods import parse_period
 from .problems import Problem
@@ -24,10 +25,10 @@ from .problems import Problem
 _CATALOG = "data/catalog/entities.yaml"
 # (field, id section, what it names, where to register it), in the order they are reported.
 _REFERENCES = (
-    ("indicator", "indicators", "indicator", "data/catalog/indicators.yaml"),
+    ("indicator", "indicators", "indicator", "data/catalog/indicators/ (the file of its topic)"),
     ("reporter", "entities", "entity", _CATALOG),
     ("partner", "entities", "entity", _CATALOG),
-    ("source", "sources", "source", "data/sources/"),
+    ("source", "sources", "source", SOURCES_HOME),
     ("project", "projects", "project", "data/projects/"),
     ("event", "events", "event", "data/events/"),
     ("share_of", "entities", "entity", _CATALOG),

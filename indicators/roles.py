@@ -109,11 +109,6 @@ def indicator_name(ds: Dataset, indicator: str) -> str:
     return L.of(ds).indicators.get(indicator, indicator)
 
 
-def indicators_of(ds: Dataset, topic: str) -> list[str]:
-    ind = ds.indicators
-    return ind.loc[ind["topic"] == topic, "id"].tolist() if not ind.empty else []
-
-
 def headline_indicators(ds: Dataset, topic: str) -> list[str]:
     """The indicators of a topic marked ``headline`` in the catalog, in its order."""
     ind = ds.indicators

@@ -75,7 +75,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         ),
     ),
     "observation": (
-        Field("indicator", "an indicator id from data/catalog/indicators*.yaml", True),
+        Field("indicator", "an indicator id from data/catalog/indicators/", True),
         Field(
             "reporter",
             "whose statistics or statement: CHN, KAZ ... (may be left out "

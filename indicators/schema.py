@@ -67,7 +67,7 @@ KINDS: tuple[FileKind, ...] = (
         "catalog",
         "Catalog file: units, indicators and entities",
         ("units", "indicators", "entities"),
-        _globs("data/catalog"),
+        _globs("data/catalog", "data/catalog/indicators"),
     ),
     FileKind(
         "report",
@@ -92,7 +92,7 @@ KINDS: tuple[FileKind, ...] = (
         "Data file: any section",
         tuple(SECTIONS),
         # The YAML language server reads a leading "!" as "except".
-        (*_globs("data", "data/sources", "data/observations"), "!data/dataset.yaml"),
+        (*_globs("data"), "!data/dataset.yaml"),
     ),
 )
 _FOLDER_KIND = {
@@ -116,7 +116,7 @@ def kind_of(path: str | Path, data_root: str | Path = "data") -> FileKind:
         parts = p.resolve().relative_to(Path(data_root).resolve()).parts
     except ValueError:  # a file outside the data root: judge by its folder's name
         parts = p.parts[-2:]
-    name = _FOLDER_KIND.get(parts[0], "data-file") if len(parts) == 2 else "data-file"
+    name = _FOLDER_KIND.get(parts[0], "data-file") if len(parts) >= 2 else "data-file"
     return next(k for k in KINDS if k.name == name)
 
 

@@ -98,26 +98,6 @@ def locate(root: Node | None, path: Sequence[str | int]) -> tuple[int, int]:
     return best
 
 
-def value_position(root: Node | None, path: Sequence[str | int]) -> tuple[int, int]:
-    """Line and column of the value at ``path`` rather than of its key."""
-    if root is None:
-        return 1, 1
-    node: Node = root
-    for step in path:
-        if isinstance(node, MappingNode) and isinstance(step, str):
-            for key, val in node.value:
-                if isinstance(key, ScalarNode) and key.value == step:
-                    node = val
-                    break
-            else:
-                return locate(root, path)
-        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-        else:
-            return locate(root, path)
-    return position(node)
-
-
 _FLOW_CHARS = re.compile(r"[\[\]{}\"']")
 
 

@@ -9,6 +9,7 @@ lint=()
 for d in indicators dashboard tests benchmarks scripts; do [ -d "$d" ] && lint+=("$d"); done
 .venv/bin/ruff check "${lint[@]}"
 .venv/bin/ruff format --check "${lint[@]}"
+.venv/bin/vulture  # unused code; paths and the whitelist are in pyproject.toml
 # The bundled data: no error and no warning (every conflict explained by a note).
 .venv/bin/indicators validate --strict data | grep -v ": notice\["
 .venv/bin/python -m pytest -q "$@"

@@ -101,7 +101,25 @@ def test_pre_commit_files_are_valid_for_pre_commit() -> None:
     assert _run([*pre_commit, "validate-manifest", str(HOOKS)]).returncode == 0
 
 
-@pytest.mark.parametrize("hook", _hooks(PRE_COMMIT) + _hooks(HOOKS), ids=lambda h: h["id"])
+def _is_code_hook(hook: dict[str, Any]) -> bool:
+    return Path(shlex.split(hook["entry"])[0]).name == "ruff"
+
+
+@pytest.mark.parametrize(
+    "hook", [h for h in _hooks(PRE_COMMIT) if _is_code_hook(h)], ids=lambda h: h["id"]
+)
+def test_code_hooks_run_on_python_files(hook: dict[str, Any]) -> None:
+    assert hook["types"] == ["python"]
+    ruff = str(Path(sys.executable).parent / "ruff")
+    done = _run([ruff, *shlex.split(hook["entry"])[1:], "indicators/periods.py"])
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "hook",
+    [h for h in _hooks(PRE_COMMIT) + _hooks(HOOKS) if not _is_code_hook(h)],
+    ids=lambda h: h["id"],
+)
 def test_hook_commands_run(hook: dict[str, Any]) -> None:
     command = _indicators(hook["entry"]) + list(hook.get("args", []))
     assert _run([*command, "--help"]).returncode == 0

@@ -43,7 +43,7 @@ OBS_CODES = {
 
 def _catalog() -> tuple[dict[str, dict], dict[str, dict], set[str]]:
     units, indicators, entities = {}, {}, set()
-    for path in sorted((DATA / "catalog").glob("*.yaml")):
+    for path in sorted((DATA / "catalog").rglob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         units |= {u["id"]: u for u in doc.get("units", [])}
         indicators |= {
