@@ -1209,7 +1209,8 @@ def build_status_bars(
             hovertemplate="%{y}: %{x} project(s)<extra></extra>",
         )
     )
-    fig.update_xaxes(title="projects", dtick=1)
+    # Whole projects only, and few enough ticks for a phone: steps of 1, 2, 5, 10 …
+    fig.update_xaxes(title="projects", dtick=_whole_step(int(counts.max()) if len(counts) else 1))
     return _layout(
         fig,
         chart_id=chart_id,
@@ -1219,6 +1220,14 @@ def build_status_bars(
         height=320,
         legend=False,
     )
+
+
+def _whole_step(largest: int, ticks: int = 5) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50 … that puts at most ``ticks`` steps up to ``largest``."""
+    step = 1
+    while largest / step > ticks:
+        step *= 2.5 if str(step)[0] == "2" else 2
+    return int(step)
 
 
 def build_volume_series(

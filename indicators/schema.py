@@ -24,6 +24,7 @@ from pydantic_core import core_schema
 
 from . import model
 from .model import SECTIONS, Descriptor
+from .problems import Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -284,27 +285,9 @@ def _validator(kind: str) -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-@dataclass(frozen=True)
-class SchemaError:
-    """A data file that does not match its JSON Schema, located like a validation problem."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    message: str
-    hint: str = "see data/README.md for the fields"
-
-    def format(self) -> str:
-        where = f" [at {self.path}]" if self.path else ""
-        return (
-            f"{self.file}:{self.line}:{self.column}: error[schema]: {self.message}{where} "
-            f"({self.hint})"
-        )
-
-
-def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaError]:
-    """Check one data file against its kind's schema, as an editor would."""
+def check_file(path: str | Path, data_root: str | Path = "data") -> list[Problem]:
+    """Check one data file against its kind's schema, as an editor would: each mismatch
+    a problem of code `schema`, located like the validator's."""
     from .yamlnodes import locate
 
     try:
@@ -313,8 +296,8 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         return [
-            SchemaError(
-                str(path),
+            _problem(
+                path,
                 1,
                 1,
                 "",
@@ -326,8 +309,8 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return [
-            SchemaError(
-                str(path),
+            _problem(
+                path,
                 line,
                 col,
                 "",
@@ -353,5 +336,9 @@ def check_file(path: str | Path, data_root: str | Path = "data") -> list[SchemaE
             else "see data/README.md for the fields"
         )
         message = err.message if len(err.message) <= 160 else err.message[:157] + "..."
-        out.append(SchemaError(str(path), line, col, ".".join(map(str, loc)), message, hint))
-    return sorted(out, key=lambda e: (e.line, e.column, e.path))
+        out.append(_problem(path, line, col, ".".join(map(str, loc)), message, hint))
+    return sorted(out, key=lambda e: (e.line, e.column, e.field))
+
+
+def _problem(path: str | Path, line: int, col: int, field: str, message: str, hint: str) -> Problem:
+    return Problem("schema", message, str(path), line, col, field, hint)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from indicators import charts, load_dataset, views
@@ -208,3 +209,17 @@ def test_many_events_are_drawn_in_one_pass(ds) -> None:
     dotted = [s for s in fig.layout.shapes if s.line.dash == "dot"]
     assert len(dotted) == days
     assert all(s.yref == "y domain" and s.x0 == s.x1 for s in dotted)
+
+
+def test_status_bars_keep_few_whole_ticks_as_projects_grow() -> None:
+    from indicators.charts import build_status_bars
+
+    def bars(n: int) -> go.Figure:
+        projects = pd.DataFrame(
+            {"status": ["operational"] * n, "part_of": [None] * n, "status_source": ["s"] * n}
+        )
+        return build_status_bars(projects, sources=pd.DataFrame(columns=["id", "publisher"]))
+
+    assert bars(3).layout.xaxis.dtick == 1
+    assert bars(22).layout.xaxis.dtick == 5  # 0, 5 … 20 fit a phone; 0 … 22 in ones do not
+    assert bars(26).layout.xaxis.dtick == 10

@@ -156,7 +156,7 @@ SCHEMA_CASES = [
 )
 def test_schema_flags_what_an_editor_can_see(fixture: str, line: int, path: str) -> None:
     errors = schema.check_file(FIXTURES / "bad" / f"{fixture}.yaml", FIXTURES)
-    assert (line, path) in [(e.line, e.path) for e in errors], [e.format() for e in errors]
+    assert (line, path) in [(e.line, e.field) for e in errors], [e.format() for e in errors]
 
 
 def test_schema_command_checks_files_with_file_line(
