@@ -1,9 +1,9 @@
 """The floor for benchmarks/lighthouse.py: a bare Streamlit page, a title and one Plotly map.
 
 What any Streamlit page with one choropleth costs, so the dashboard's Lighthouse figures can
-be read against it. The map outlines come from the dashboard's own copy
-(``/app/static/topojson/``, no CDN): benchmarks/lighthouse.py runs this script from a
-temporary folder whose ``static`` links to dashboard/static, with cwd at the repository root
+be read against it. The map outlines are the library's (``/app/static/topojson/``, no CDN):
+benchmarks/lighthouse.py runs this script from a temporary folder holding a copy of
+indicators/outlines as ``static/topojson``, with cwd at the repository root
 so that .streamlit/config.toml (static serving, theme) applies as it does to the dashboard.
 
     .venv/bin/python -m streamlit run benchmarks/bare_app.py   # outlines only via lighthouse.py

@@ -404,17 +404,18 @@ class Server:
     url: str
 
 
-def start_script(script: Path, *, static_dir: Path | None = None) -> tuple[Server, Path]:
+def start_script(script: Path, *, outlines: Path | None = None) -> tuple[Server, Path]:
     """``streamlit run`` of any script, as the harness starts the dashboard (same flags, cwd
     at the repository root so .streamlit/config.toml applies), once /_stcore/health answers.
 
     Streamlit serves /app/static/ from the ``static`` folder beside the main script, so the
-    script runs from a temporary folder: a link to it and, if given, ``static`` linked to
-    ``static_dir``. Returns the server and that folder (the caller removes it)."""
+    script runs from a temporary folder: a link to it and, if given, a copy of ``outlines``
+    as ``static/topojson`` (Streamlit refuses links out of its static folder). Returns the
+    server and that folder (the caller removes it)."""
     home = Path(tempfile.mkdtemp(prefix="lighthouse-bare-"))
     (home / script.name).symlink_to(script)
-    if static_dir is not None:
-        (home / "static").symlink_to(static_dir, target_is_directory=True)
+    if outlines is not None:
+        shutil.copytree(outlines, home / "static" / "topojson")
     try:
         proc, url = start_server(script=home / script.name, quiet=True)
     except RuntimeError:
@@ -615,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(proc)
             targets.update({p: f"{url}/{PAGES[p][0]}" for p in app_pages})
         if "bare" in args.pages:
-            bare, bare_home = start_script(BARE_APP, static_dir=ROOT / "dashboard" / "static")
+            bare, bare_home = start_script(BARE_APP, outlines=ROOT / "indicators" / "outlines")
             servers.append(bare.proc)
             targets["bare"] = bare.url + "/"
             meta["bare_topojson_status"] = http_status(

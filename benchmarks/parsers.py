@@ -1,13 +1,13 @@
 """Parsers: is rapidyaml (``ryml``) a faster base for our strict reader than libyaml?
 
 Issue 7 asks to adopt a faster parser only where it keeps file:line errors and the same
-strictness as ``indicators.yamlnodes``. This times, on the same files (median of
+strictness as ``indicators.read.yamlnodes``. This times, on the same files (median of
 ``--repeats`` runs, the cycle collector off as in the loader):
 
 * ``pyyaml_load``       - ``yaml.load(text, CSafeLoader)``: the usual floor, values without
   positions (its constructors run in Python, so it is not faster than our reader)
 * ``pyyaml_compose``    - ``yaml.compose(text, CSafeLoader)``: the nodes our reader starts from
-* ``yamlnodes``         - ``indicators.yamlnodes.parse_yaml``: our full strict reader
+* ``yamlnodes``         - ``indicators.read.yamlnodes.parse_yaml``: our full strict reader
 * ``ryml_parse``        - ``ryml.parse_in_arena(bytes)``: a ryml tree, nothing in Python yet
 * ``ryml_parse_in_place`` - ``ryml.parse_in_place(bytearray)``: the same without the copy
 * ``ryml_values``       - ryml parse plus a walk that builds values by our rules, no positions
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indicators.problems import Problem  # noqa: E402
-from indicators.yamlnodes import (  # noqa: E402
+from indicators.read.yamlnodes import (  # noqa: E402
     MAX_DEPTH,
     MAX_NODES,
     parse_yaml,

@@ -399,7 +399,9 @@ def _drawn(page: object, url: str, charts: int) -> float:
 
 
 def bench_export(repeats: int) -> None:
-    from indicators import export, load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
+    from indicators.export import images as export
 
     if export.chromium_path() is None:
         print("  (no Chromium: export figures skipped)")

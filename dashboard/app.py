@@ -46,6 +46,7 @@ PAGES = [
 page = st.navigation(PAGES, position="top")
 ui.styles()
 state.restore_url()
+loading.serve_outlines()
 refs = loading.datasets()
 ref = loading.chosen(refs, state.shared().get("dataset"))
 if len(refs) > 1:

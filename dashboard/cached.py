@@ -15,7 +15,10 @@ from typing import Any
 
 import streamlit as st
 
-from indicators import Dataset, frames, roles, views
+from indicators import Dataset
+from indicators.charts import views
+from indicators.frames import roles
+from indicators.frames import tidy as frames
 
 
 def _data_rows(ds: Dataset, **filters: Any) -> Any:

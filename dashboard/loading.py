@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +23,29 @@ from pathlib import Path
 import streamlit as st
 
 from indicators import Dataset, load_dataset
-from indicators.datasets import DatasetRef, discover, pick
+from indicators.geo import OUTLINES_DIR
 from indicators.loader import data_files
 from indicators.problems import Problem, Report
+from indicators.read.datasets import DatasetRef, discover, pick
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPOJSON_URL = "/app/static/topojson/"
+STATIC_OUTLINES = ROOT / "dashboard" / "static" / "topojson"
+
+
+@st.cache_resource(show_spinner=False)
+def serve_outlines() -> Path:
+    """Copy the library's map outlines where Streamlit serves static files (it serves only
+    its own folder, and refuses links out of it). Files already there and of the same size
+    are kept, so this is one directory listing per process after the first."""
+    STATIC_OUTLINES.mkdir(parents=True, exist_ok=True)
+    for src in OUTLINES_DIR.iterdir():
+        dst = STATIC_OUTLINES / src.name
+        if src.is_file() and (not dst.exists() or dst.stat().st_size != src.stat().st_size):
+            tmp = dst.with_suffix(dst.suffix + ".part")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dst)  # a reader never sees half a file
+    return STATIC_OUTLINES
 
 
 def data_path() -> Path:
@@ -124,7 +142,7 @@ def dataset(ref: DatasetRef | None = None) -> Dataset:
                 )
             ]
         )
-        from indicators.frames_build import build_frames
+        from indicators.frames.build import build_frames
 
         return build_frames({}, report)
 

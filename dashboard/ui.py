@@ -22,9 +22,12 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard.loading import TOPOJSON_URL
-from indicators import Dataset, charts, export, roles
-from indicators.describe import description
-from indicators.frames import MIRROR_NOTE
+from indicators import Dataset
+from indicators.charts import style
+from indicators.charts.describe import description
+from indicators.export import images as export
+from indicators.frames import roles
+from indicators.frames.tidy import MIRROR_NOTE
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
 
@@ -127,7 +130,7 @@ def chart(
     drawn: ``empty`` (or a general note) says why instead."""
     spec = serialised(fig)
     meta = fig.layout.meta or {}
-    if charts.points_drawn(spec.get("data", [])) == 0:
+    if style.points_drawn(spec.get("data", [])) == 0:
         title = meta.get("title", "This chart")
         st.info(
             md(
@@ -281,7 +284,7 @@ def problems_banner(ds: Dataset) -> None:
 
 
 def cite(ds: Dataset, source_ids: list[str] | pd.Series, label: str = "Source") -> None:
-    from indicators.frames import source_label
+    from indicators.frames.tidy import source_label
 
     ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
     if not ids:

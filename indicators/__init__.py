@@ -1,7 +1,7 @@
 """Bilateral economic indicators: curated YAML datasets, their validator, frames and charts."""
 
-from .dataset import Dataset
-from .loader import load_dataset, validate_dataset
-from .problems import Problem, Report
+from indicators.dataset import Dataset
+from indicators.loader import load_dataset, validate_dataset
+from indicators.problems import Problem, Report
 
 __all__ = ["Dataset", "Problem", "Report", "load_dataset", "validate_dataset"]

@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .datasets import discover
-from .loader import validate_dataset
+from indicators.loader import validate_dataset
+from indicators.read.datasets import discover
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -63,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.set_defaults(func=_cmd_validate)
 
-    from .contrib_cli import add_contrib_commands
-    from .export_cli import add_export_commands
+    from indicators.contrib.cli import add_contrib_commands
+    from indicators.export.cli import add_export_commands
 
     add_export_commands(sub)
     add_contrib_commands(sub)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .problems import Report
-from .relationship import EMPTY, Relationship
+from indicators.problems import Report
+from indicators.relationship import EMPTY, Relationship
 
 
 @dataclass

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "dashboard" / "static" / "topojson"
+# The country outlines, shipped with the library (package data): the map, its export and the
+# dashboard (which serves a copy of them) all read them here.
+OUTLINES_DIR = Path(__file__).resolve().parent / "outlines"
 # plotly.js's own extent of each regional outline set (src/plots/geo/constants.js); a frame
 # inside one of them is drawn from its detailed (1:50m) outlines, else from the world's.
 SCOPES = {
@@ -68,7 +70,7 @@ class Frame:
 
 @lru_cache(maxsize=1)
 def _world() -> dict:
-    return json.loads((TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8"))
+    return json.loads((OUTLINES_DIR / "world_110m.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -10,21 +10,21 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from . import cache, obschecks
-from .checks import (
+from indicators.check import observations as obschecks
+from indicators.check.records import (
     check_figure_coverage,
     check_references,
     check_source_addresses,
     check_unused_sources,
-    gather,
     unique_ids,
 )
-from .compile import CompiledFile, compile_text
-from .dataset import Dataset
-from .frames_build import build_frames
-from .obsblock import ObservationTable
-from .problems import Problem, Report
-from .relationship import (
+from indicators.dataset import Dataset
+from indicators.frames.build import build_frames
+from indicators.problems import Problem, Report
+from indicators.read import cache
+from indicators.read.compile import CompiledFile, compile_text, gather
+from indicators.read.obsblock import ObservationTable
+from indicators.relationship import (
     DESCRIPTOR,
     check_descriptor,
     from_descriptor,

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .periods import PeriodError, parse_period
+from indicators.periods import PeriodError, parse_period
 
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 _ENTITY = re.compile(r"[A-Z][A-Z0-9_]{1,15}")

@@ -9,9 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import Located
-from .compile import compile_descriptor
-from .problems import Problem
+from indicators.problems import Problem
+from indicators.read.compile import Located, compile_descriptor
 
 DESCRIPTOR = "dataset.yaml"
 

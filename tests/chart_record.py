@@ -32,7 +32,8 @@ def record(fig: go.Figure) -> list[list]:
 
 
 def standard_set_record(data: Path) -> dict[str, list[list]]:
-    from indicators import load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
 
     ds = load_dataset(data, today=TODAY)
     return {c.id: record(c.build(ds)) for c in views.standard_charts(ds)}

@@ -204,7 +204,8 @@ def test_without_chromium_the_image_formats_say_so(
 def test_data_page_caption_states_the_count_and_the_csv_holds_all(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from indicators import load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
 
     total = len(load_dataset(ROOT / "data").observations)
     at = run("app_pages/data_table.py")
@@ -224,8 +225,9 @@ def test_data_page_caption_states_the_count_and_the_csv_holds_all(
 
 
 def test_data_rows_are_every_match_with_its_citation() -> None:
-    from indicators import frames as F
-    from indicators import load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
+    from indicators.frames import tidy as F
 
     ds = load_dataset(ROOT / "data")
     table = views.data_table(ds)
@@ -238,7 +240,7 @@ def test_data_rows_are_every_match_with_its_citation() -> None:
 
 
 def test_data_caption_says_when_the_table_is_cut() -> None:
-    from indicators import views
+    from indicators.charts import views
 
     assert views.data_caption(12, 40, 1000) == "12 of 40 datapoints"
     text = views.data_caption(100_000, 100_000, 1000)
@@ -275,7 +277,8 @@ def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
     import plotly.tools
 
     from dashboard import ui
-    from indicators import load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
 
     fig = views.investment_view(load_dataset(ROOT / "data"))
     spec = ui.serialised(fig)
@@ -290,7 +293,8 @@ def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
 
 
 def test_the_page_shows_the_figure_of_its_filters() -> None:
-    from indicators import load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
 
     at = run("app_pages/investment.py")
     sent = specs(at)[0]

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_relationship import FIXTURE, FORBIDDEN, MONGOLIA
 
-from indicators.newdataset import new_dataset
+from indicators.contrib.newdataset import new_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

@@ -10,8 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from indicators import charts, load_dataset, views
-from indicators import frames as F
+from indicators import load_dataset
+from indicators.charts import style, timeline, trade, views
+from indicators.frames import tidy as F
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -67,7 +68,7 @@ SOURCES = pd.DataFrame(
 
 def test_lower_bound_is_a_distinct_marker_and_reads_as_such() -> None:
     pts = _points(y2023=(89.4e9, "exact"), y2024=(94.8e9, "exact"), y2025=(100e9, "more_than"))
-    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={"C5": "Central Asia"})
+    fig = trade.build_trade_timeline(pts, sources=SOURCES, names={"C5": "Central Asia"})
     trace = fig.data[0]
     assert list(trace.marker.symbol) == ["circle", "circle", "triangle-up"]
     assert trace.customdata[2][0].startswith("&gt; $100 bn")
@@ -81,7 +82,7 @@ def test_lower_bound_is_a_distinct_marker_and_reads_as_such() -> None:
 
 def test_a_gap_in_the_years_breaks_the_line() -> None:
     pts = _points(y2012=(46e9, "exact"), y2013=(43e9, "exact"), y2021=(49.5e9, "exact"))
-    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
+    fig = trade.build_trade_timeline(pts, sources=SOURCES, names={})
     assert list(fig.data[0].x) == [2012, 2013, None, 2021]
 
 
@@ -91,7 +92,7 @@ def test_data_text_is_escaped_in_labels_and_hovers() -> None:
     )
     pts = _points(y2024=(94.8e9, "exact"))
     pts["note"] = "<script>alert(1)</script>"
-    fig = charts.build_trade_timeline(pts, sources=hostile, names={"C5": "<b>C5</b>"})
+    fig = trade.build_trade_timeline(pts, sources=hostile, names={"C5": "<b>C5</b>"})
     rendered = fig.to_plotly_json()
     rendered["layout"].pop("meta")  # not rendered; the export escapes it (test_export)
     blob = json.dumps(rendered, default=str)
@@ -170,7 +171,7 @@ def test_a_point_stated_by_many_sources_lists_the_first_figures_and_counts_the_r
     ]
     pts.at[0, "alternatives"] = alts
     pts.at[0, "n_sources"] = 12
-    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
+    fig = trade.build_trade_timeline(pts, sources=SOURCES, names={})
     hover = fig.data[0].customdata[0][3]
     assert "+ 11 other source(s)" in hover
     listed = hover.split("Other figures: ")[1]
@@ -187,7 +188,7 @@ def test_few_differing_figures_are_all_listed() -> None:
     pts.at[0, "alternatives"] = [
         {"value": 90e9, "qualifier": "exact", "source": "s1", "value_max": None}
     ]
-    fig = charts.build_trade_timeline(pts, sources=SOURCES, names={})
+    fig = trade.build_trade_timeline(pts, sources=SOURCES, names={})
     assert (
         fig.data[0].customdata[0][3].endswith("Other figures: $90 bn (People's Daily, 18 Jun 2025)")
     )
@@ -198,21 +199,21 @@ def test_many_events_are_drawn_in_one_pass(ds) -> None:
         [ds.events.assign(when=ds.events["when"] + pd.Timedelta(days=i)) for i in range(10)],
         ignore_index=True,
     )
-    fig = charts.build_gantt(
+    fig = timeline.build_gantt(
         F.gantt_rows(ds),
         milestones=ds.milestones,
         events=many,
         sources=ds.sources,
         projects=ds.projects,
     )
-    days = many[many["kind"].isin(charts.EVENT_KINDS)]["when"].nunique()
+    days = many[many["kind"].isin(style.EVENT_KINDS)]["when"].nunique()
     dotted = [s for s in fig.layout.shapes if s.line.dash == "dot"]
     assert len(dotted) == days
     assert all(s.yref == "y domain" and s.x0 == s.x1 for s in dotted)
 
 
 def test_status_bars_keep_few_whole_ticks_as_projects_grow() -> None:
-    from indicators.charts import build_status_bars
+    from indicators.charts.timeline import build_status_bars
 
     def bars(n: int) -> go.Figure:
         projects = pd.DataFrame(

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators import scaffold, validate_dataset
+from indicators import validate_dataset
 from indicators.cli import main
+from indicators.contrib import scaffold
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ORDA = "001-orda-china-ca-trade-2024"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators import consistency, load_dataset, validate_dataset
+from indicators import load_dataset, validate_dataset
+from indicators.frames import consistency
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -372,7 +373,7 @@ def test_events_and_projects_of_the_founding_report(ds) -> None:
 
 
 def test_mirror_gaps_listed_in_the_index_are_in_the_data(ds) -> None:
-    from indicators.frames import mirror_table
+    from indicators.frames.tidy import mirror_table
 
     table = mirror_table(ds, ["KAZ", "KGZ"], indicator="trade_total", focus="CHN")
     kaz23 = table[(table["partner"] == "KAZ") & (table["period"] == "2023")].iloc[0]
@@ -394,7 +395,7 @@ def test_consistency_checks_run_and_report(ds) -> None:
 
 def _sums_one_by_one(ds, indicator: str = "trade_total", group: str = "C5") -> list[tuple]:
     """The consistency check written as the plain loop it replaces (for comparison)."""
-    from indicators import frames as F
+    from indicators.frames import tidy as F
 
     members = set(ds.entities[ds.entities["id"] == group].iloc[0]["members"])
     obs = ds.observations

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicators import load_dataset, views
-from indicators.describe import describe
+from indicators import load_dataset
+from indicators.charts import views
+from indicators.charts.describe import describe
 
 DATA = Path(__file__).parent.parent / "data"
 

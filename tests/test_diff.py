@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators import diff
 from indicators.cli import main
+from indicators.contrib import diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -205,7 +205,7 @@ def test_outside_a_repository(
 def test_charts_option_renders_before_and_after(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from indicators import export
+    from indicators.export import images as export
 
     if export.chromium_path() is None:
         pytest.fail(export.missing_browser_message())

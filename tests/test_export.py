@@ -14,7 +14,9 @@ from pathlib import Path
 import plotly.io as pio
 import pytest
 
-from indicators import export, load_dataset, views
+from indicators import load_dataset
+from indicators.charts import views
+from indicators.export import images as export
 
 DATA = Path(__file__).parent.parent / "data"
 needs_chromium = pytest.mark.skipif(
@@ -271,8 +273,8 @@ def test_the_standard_set_exports_for_another_relationship(tmp_path: Path) -> No
 
 @needs_chromium
 def test_images_carry_their_title_and_description_as_alt_text() -> None:
-    from indicators import alttext
-    from indicators.describe import describe
+    from indicators.charts.describe import describe
+    from indicators.export import alttext
 
     fig = views.trade_view(load_dataset(DATA))
     with export.session():

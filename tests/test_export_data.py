@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from frictionless import validate
 
-from indicators import datapackage, load_dataset
+from indicators import load_dataset
 from indicators.cli import main
+from indicators.export import datapackage
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

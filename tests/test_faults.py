@@ -18,8 +18,10 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import cache, export, load_dataset
+from indicators import load_dataset
 from indicators.cli import main
+from indicators.export import images as export
+from indicators.read import cache
 
 ROOT = Path(__file__).parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -406,7 +408,7 @@ def test_image_export_when_the_disk_fills_midway(
 ) -> None:
     """Portable variant: the third write fails with ENOSPC."""
     _fake_render(monkeypatch)
-    import indicators.export_cli as ecli
+    import indicators.export.cli as ecli
 
     real = ecli.os.fdopen
     calls = {"n": 0}
@@ -464,7 +466,7 @@ def test_data_export_keeps_the_previous_package_when_the_disk_fills(
     out = tmp_path / "pkg"
     assert main(["export-data", "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    import indicators.datapackage as dp
+    import indicators.export.datapackage as dp
 
     real = dp.write_package
 

@@ -124,7 +124,7 @@ def test_the_sources_page_says_why_there_is_no_address() -> None:
 
 
 def test_a_citation_line_has_no_empty_parts(ds) -> None:
-    from indicators import views
+    from indicators.charts import views
 
     table = views.sources_table(ds).set_index("id", drop=False)
     founding = views.citation(table.loc[FOUNDING])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import frames as F
 from indicators import load_dataset
+from indicators.frames import tidy as F
 from indicators.periods import PeriodError, parse_period
 
 DATA = Path(__file__).parent.parent / "data"

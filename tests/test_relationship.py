@@ -13,10 +13,12 @@ import pytest
 import yaml
 from chart_record import RECORD, TODAY, record, standard_set_record
 
-from indicators import load_dataset, roles, validate_dataset, views
+from indicators import load_dataset, validate_dataset
+from indicators.charts import style, views
 from indicators.cli import main
-from indicators.datasets import discover
-from indicators.newdataset import new_dataset
+from indicators.contrib.newdataset import new_dataset
+from indicators.frames import roles
+from indicators.read.datasets import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -152,10 +154,10 @@ def test_the_fixture_charts_name_its_own_entities_and_nothing_of_the_bundled_one
 
 def test_colours_follow_the_relationship_and_are_the_same_everywhere() -> None:
     ds = load_dataset(FIXTURE)
-    colours = roles.colours(ds)
-    assert colours["BRA"] == roles.PALETTE[0]
-    assert [colours[p] for p in ("ARG", "PRY", "URY")] == list(roles.PALETTE[1:4])
-    assert colours["SCG"] == roles.GROUP_INK
+    colours = style.colours(ds)
+    assert colours["BRA"] == style.PALETTE[0]
+    assert [colours[p] for p in ("ARG", "PRY", "URY")] == list(style.PALETTE[1:4])
+    assert colours["SCG"] == style.GROUP_INK
     fig = views.trade_view(ds, partners=["ARG"])
     assert fig.data[0].line.color == colours["ARG"]
     assert views.map_view(ds).data[1].colorscale[0][1] != colours["BRA"]  # a tint of it

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import AfterValidator, BeforeValidator
 
-from indicators import model, schema
+from indicators import model
+from indicators.check import schema
 from indicators.cli import main
 from indicators.loader import data_files
 

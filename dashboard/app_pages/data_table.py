@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import consistency, labels, roles, views
-from indicators import frames as F
+from indicators.charts import views
+from indicators.frames import consistency, labels, roles
+from indicators.frames import tidy as F
 
 
 def render() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import labels
+from indicators.frames import labels
 
 
 def render() -> None:

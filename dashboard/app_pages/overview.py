@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, ui
-from indicators import Dataset, labels, roles, views
-from indicators import frames as F
+from indicators import Dataset
+from indicators.charts import views
+from indicators.frames import labels, roles
+from indicators.frames import tidy as F
 
 MAJOR = (
     "summit",

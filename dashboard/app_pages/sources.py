@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import frames as F
-from indicators import labels, views
+from indicators.charts import views
+from indicators.frames import labels
+from indicators.frames import tidy as F
 
 
 def render() -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators import Dataset, labels, roles
-from indicators import frames as F
+from indicators import Dataset
+from indicators.frames import labels, roles
+from indicators.frames import tidy as F
 
 
 def render() -> None:

@@ -139,7 +139,9 @@ def _select_first_source(page) -> None:
 def test_exported_svg_holds_payloads_only_as_escaped_text(
     hostile_data: Path, chromium_path: str
 ) -> None:
-    from indicators import export, load_dataset, views
+    from indicators import load_dataset
+    from indicators.charts import views
+    from indicators.export import images as export
 
     ds = load_dataset(hostile_data)
     found_escaped = False

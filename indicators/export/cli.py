@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import export
-from .datasets import add_dataset_option
-from .loader import load_dataset
+from indicators.export import images as export
+from indicators.loader import load_dataset
+from indicators.read.datasets import add_dataset_option
 
 
 def _progress(done: int, total: int, label: str, started: float) -> None:
@@ -37,8 +37,8 @@ def _write_atomic(path: Path, blob: bytes) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .datasets import DatasetChoiceError, resolve
-    from .views import standard_charts
+    from indicators.charts.views import standard_charts
+    from indicators.read.datasets import DatasetChoiceError, resolve
 
     try:
         ref = resolve(args.data, args.dataset)

@@ -21,9 +21,9 @@ from typing import Any, get_args
 
 import pandas as pd
 
-from . import model
-from .dataset import Dataset
-from .loader import load_dataset
+from indicators import model
+from indicators.dataset import Dataset
+from indicators.loader import load_dataset
 
 LICENCE = {
     "name": "CC-BY-4.0",

@@ -5,47 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .compile import CompiledFile, Record
-from .model import as_date
-from .problems import Problem
+from indicators.model import as_date
+from indicators.problems import Problem
+from indicators.read.compile import Located
 
 ID_SECTIONS = ("units", "indicators", "entities", "sources", "projects", "events")
 
 
 # Where a source is registered: the `sources:` entry of its report file.
 SOURCES_HOME = "a report file's `sources:` (data/reports/)"
-
-
-@dataclass(slots=True)
-class Located:
-    """A record together with the file it came from."""
-
-    file: str
-    record: Record
-    bad: bool = False
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.record.data
-
-    def at(self, path: str, code: str, message: str, hint: str, severity: str = "error") -> Problem:
-        line, col = self.record.pos.get(path, (self.record.line, 1))
-        if severity == "error":
-            self.bad = True  # an erroneous record is reported and kept out of the frames
-        return Problem(code, message, self.file, line, col, path, hint, severity)  # type: ignore[arg-type]
-
-
-def gather(files: Iterable[CompiledFile]) -> dict[str, list[Located]]:
-    out: dict[str, list[Located]] = defaultdict(list)
-    for cf in files:
-        for section, records in cf.sections.items():
-            out[section].extend(Located(cf.file, r) for r in records)
-    return out
 
 
 def _fold(text: str) -> str:
@@ -243,7 +214,7 @@ SANITY_PAD = 10.0
 
 def _sanity_box(countries: list[str]) -> tuple[float, float, float, float] | None:
     """West, south, east, north of the countries (padded); None when none is on the map."""
-    from .geo import extents
+    from indicators.geo import extents
 
     known = [extents()[c] for c in countries if c in extents()]
     if not known:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .dataset import Dataset
+from indicators.dataset import Dataset
 
 
 def _data_of(fig: object) -> str:
@@ -23,7 +23,8 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
     """Write ``<chart>-before.png`` and ``<chart>-after.png`` into ``out`` for every standard
     chart whose traces differ between the two datasets; return a Markdown note."""
     try:
-        from . import export, views
+        from indicators.charts import views
+        from indicators.export import images as export
     except ImportError as exc:  # pragma: no cover - the chart modules ship with the package
         return f"Charts: not available ({exc}); the changelog above is complete."
     if export.chromium_path() is None:

@@ -27,7 +27,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .geo import TOPOJSON_DIR
+from indicators.geo import OUTLINES_DIR
 
 PROJECT = "Bilateral economic indicators"
 FORMATS = ("png", "svg", "pdf")
@@ -86,7 +86,7 @@ def last_failure() -> str | None:
 
 def _configure() -> None:
     # An absolute file:// URI: a relative path would resolve against kaleido's temp page.
-    pio.defaults.topojson = TOPOJSON_DIR.resolve().as_uri()
+    pio.defaults.topojson = OUTLINES_DIR.resolve().as_uri()
     pio.defaults.mathjax = None
     try:
         pio.defaults.headers = {}
@@ -290,7 +290,7 @@ def session() -> Iterator[None]:
         stop()
 
 
-def _wrap(text: str, width_px: int, font_px: float) -> list[str]:
+def wrap(text: str, width_px: int, font_px: float) -> list[str]:
     chars = max(40, int(width_px / (font_px * 0.55)))
     return textwrap.wrap(text, chars, break_long_words=True) or [""]
 
@@ -315,11 +315,11 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
     # Annotations render a subset of HTML: the text from the data is escaped after wrapping.
     source_lines = [
         html.escape(line)
-        for line in _wrap(
+        for line in wrap(
             "Source: " + ("; ".join(sources) if sources else "none shown"), width - 40, small
         )
     ]
-    note_lines = [html.escape(line) for n in notes for line in _wrap(n, width - 40, small - 1)]
+    note_lines = [html.escape(line) for n in notes for line in wrap(n, width - 40, small - 1)]
     # The dataset's title and licence, stamped on the figure by indicators.views.
     licence = meta.get("licence") or "licence not stated"
     footer = f"{meta.get('project') or PROJECT} · Data: {licence}"
@@ -477,8 +477,8 @@ def render(
 
 def _with_alt_text(blob: bytes, fmt: str, fig: go.Figure) -> bytes:
     """The image carries its title and description for readers of the report it goes in."""
-    from . import alttext
-    from .describe import description
+    from indicators.charts.describe import description
+    from indicators.export import alttext
 
     title = str((fig.layout.meta or {}).get("title", ""))
     if fmt == "png":

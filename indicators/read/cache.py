@@ -13,38 +13,35 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-_PACKAGE = Path(__file__).resolve().parent
-# Any change to how files are read or checked changes the key of every entry.
-_CODE_FILES = (
-    "yamlnodes.py",
+_LIBRARY = Path(__file__).resolve().parent.parent
+# Any change to how files are read, checked or framed changes the key of every entry: the
+# stages that make a cached dataset, and the vocabulary they share.
+_CODE = (
+    "read",
+    "check",
+    "frames/build.py",
+    "geo.py",
     "model.py",
     "periods.py",
-    "compile.py",
     "loader.py",
-    "checks.py",
-    "cache.py",
     "dataset.py",
-    "frames_build.py",
-    "obsblock.py",
-    "obschecks.py",
     "problems.py",
     "relationship.py",
-    "geo.py",
 )
-_MAGIC = b"INDICATORS-CACHE-1\n"
 
 
 def _code_version() -> str:
     h = hashlib.sha256()
-    for name in _CODE_FILES:
-        path = _PACKAGE / name
-        if path.exists():
-            h.update(name.encode())
-            h.update(path.read_bytes())
+    for part in _CODE:
+        path = _LIBRARY / part
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(str(f.relative_to(_LIBRARY)).encode())
+            h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
 CODE_VERSION = _code_version()
+_MAGIC = b"INDICATORS-CACHE-1\n"
 
 
 def cache_dir() -> Path | None:

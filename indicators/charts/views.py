@@ -13,13 +13,13 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts
-from . import frames as F
-from . import labels as L
-from . import roles as R
-from .dataset import Dataset
-from .describe import describe
-from .periods import parse_period
+from indicators.charts import maps, style, timeline, trade
+from indicators.charts.describe import describe
+from indicators.dataset import Dataset
+from indicators.frames import labels as L
+from indicators.frames import roles as R
+from indicators.frames import tidy as F
+from indicators.periods import parse_period
 
 
 def _years_text(years: tuple[int, int] | None) -> str:
@@ -44,7 +44,7 @@ def _stamp(fig: go.Figure, ds: Dataset) -> go.Figure:
 
 def _context(ds: Dataset) -> dict:
     """What every chart builder needs to know about the dataset: names and colours."""
-    return {"sources": ds.sources, "names": F.entity_names(ds), "colours": R.colours(ds)}
+    return {"sources": ds.sources, "names": F.entity_names(ds), "colours": style.colours(ds)}
 
 
 def _measure_indicator(ds: Dataset, measure: str) -> str | None:
@@ -236,7 +236,7 @@ def trade_view(
             # Said where the axis is read: the years run past those chosen.
             subtitle += f"; targets to {last} widen the axis"
     return _stamp(
-        charts.build_trade_timeline(
+        trade.build_trade_timeline(
             points,
             **_context(ds),
             events=ds.events if show_events else None,
@@ -267,7 +267,7 @@ def mirror_view(
         ds, chosen, years, indicator=_measure_indicator(ds, "total") or "", focus=view
     )
     who = R.name(ds, view)
-    fig = charts.build_mirror_chart(
+    fig = trade.build_mirror_chart(
         table,
         **_context(ds),
         view=view,
@@ -312,7 +312,7 @@ def investment_view(
         obs[mask], ds.sources, keys=("indicator", "reporter", "partner", "period", "unit", "basis")
     )
     return _stamp(
-        charts.build_dated_points(
+        trade.build_dated_points(
             points,
             **_context(ds),
             indicator_names=L.of(ds).indicators,
@@ -398,7 +398,7 @@ def map_view(
     ind_name = map_indicators(ds).get(indicator) or R.indicator_name(ds, indicator)
     focus = R.name(ds, rel.focus)
     return _stamp(
-        charts.build_map(
+        maps.build_map(
             values,
             projects,
             **_context(ds),
@@ -434,7 +434,7 @@ def timeline_view(
     if top_level_only:
         rows = rows[rows["part_of"].isna()]
     return _stamp(
-        charts.build_gantt(
+        timeline.build_gantt(
             rows,
             milestones=ds.milestones,
             events=ds.events if show_events else None,
@@ -451,7 +451,7 @@ def timeline_view(
 
 def status_view(ds: Dataset) -> go.Figure:
     return _stamp(
-        charts.build_status_bars(
+        timeline.build_status_bars(
             ds.projects,
             sources=ds.sources,
             subtitle="Corridor and infrastructure projects (sections counted with their project)",
@@ -522,7 +522,7 @@ def volumes_view(
     name = str(pname.iloc[0]) if not pname.empty else "No project"
     what = R.indicator_name(ds, indicator).lower() if indicator else "no volume series"
     return _stamp(
-        charts.build_volume_series(
+        timeline.build_volume_series(
             points,
             **_context(ds),
             title=f"{name}: {what}",
@@ -807,7 +807,7 @@ def data_caption(matching: int, total: int, limit: int = DATA_ROWS_SHOWN) -> str
 def consistency_tables(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The Data page's consistency checks, formatted: members' sums against regional totals,
     and stated shares against the share the levels give."""
-    from . import consistency
+    from indicators.frames import consistency
 
     sums = consistency.sums_against_totals(ds)
     labels = {s: F.source_label(ds.sources, s) for s in sums["total_source"].unique()}

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .checks import SOURCES_HOME
-from .obsblock import ObservationTable
-from .periods import parse_period
-from .problems import Problem
+from indicators.check.records import SOURCES_HOME
+from indicators.periods import parse_period
+from indicators.problems import Problem
+from indicators.read.obsblock import ObservationTable
 
 _CATALOG = "data/catalog/entities.yaml"
 # (field, id section, what it names, where to register it), in the order they are reported.

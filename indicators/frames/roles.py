@@ -8,9 +8,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from . import labels as L
-from .charts import GROUP_INK, PALETTE
-from .dataset import Dataset
+from indicators.dataset import Dataset
+from indicators.frames import labels as L
 
 VOLUME_TOPICS = ("transport", "energy")
 VOLUME_KINDS = ("flow", "count")
@@ -25,19 +24,6 @@ def name(ds: Dataset, entity: str | None) -> str:
     if not entity:
         return ""
     return names(ds).get(entity, entity)
-
-
-def colours(ds: Dataset) -> dict[str, str]:
-    """Each entity's colour, the same on every page and in every export of the dataset:
-    taken from the palette by position (the focus, the declared partners, then every other
-    entity of the catalog by id); the partners' total in ink, apart from every country."""
-    rel = ds.relationship
-    order = [e for e in (rel.focus, *rel.partners) if e]
-    order += sorted(set(ds.entities["id"]) - set(order) - {rel.group})
-    out = {e: PALETTE[i % len(PALETTE)] for i, e in enumerate(order)}
-    if rel.group:
-        out[rel.group] = GROUP_INK
-    return out
 
 
 def counterparts_label(

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .model import Observation
-from .problems import Problem, Severity
-from .yamlnodes import position
+from indicators.model import Observation
+from indicators.problems import Problem, Severity
+from indicators.read.yamlnodes import position
 
 FIELDS: tuple[str, ...] = tuple(Observation.model_fields)
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}

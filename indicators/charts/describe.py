@@ -10,7 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .charts import SYMBOL_KEY
+from indicators.charts.style import SYMBOL_KEY
 
 _TAGS = re.compile(r"<[^>]+>")
 

@@ -18,9 +18,9 @@ from typing import Any, get_args
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from . import model
-from .loader import load_dataset, validate_dataset
-from .problems import Problem
+from indicators import model
+from indicators.loader import load_dataset, validate_dataset
+from indicators.problems import Problem
 
 KINDS = ("source", "observation", "project", "event")
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .dataset import Dataset
-from .frames import format_date, source_label, with_citations
-from .periods import PeriodError, parse_period
+from indicators.dataset import Dataset
+from indicators.frames.tidy import format_date, source_label, with_citations
+from indicators.periods import PeriodError, parse_period
 
 WORDS = {
     # qualifiers

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from .model import Descriptor
-from .relationship import DESCRIPTOR
+from indicators.model import Descriptor
+from indicators.relationship import DESCRIPTOR
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data"
+BUNDLED = Path(__file__).resolve().parents[2] / "data"  # the checkout's data/
 FOLDERS = {
     "reports": "One file per source: the source and the datapoints it supports.",
     "projects": "One file per corridor or infrastructure project.",

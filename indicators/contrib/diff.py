@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from .dataset import Dataset
-from .loader import load_dataset
-from .obschecks import CONFLICT_CODES
-from .problems import Problem
+from indicators.check.observations import CONFLICT_CODES
+from indicators.dataset import Dataset
+from indicators.loader import load_dataset
+from indicators.problems import Problem
 
 
 class GitError(Exception):
@@ -599,7 +599,7 @@ def changelog_markdown(
     with load_revisions(base, head, data, today=today) as (old, new):
         text = to_markdown(_compare_loaded(old, new, data))
         if charts is not None:
-            from .diffcharts import render_changed_charts
+            from indicators.contrib.diffcharts import render_changed_charts
 
             text += "\n" + render_changed_charts(old.dataset, new.dataset, charts) + "\n"
     return text

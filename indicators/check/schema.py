@@ -22,9 +22,9 @@ import yaml
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
-from . import model
-from .model import SECTIONS, Descriptor
-from .problems import Problem
+from indicators import model
+from indicators.model import SECTIONS, Descriptor
+from indicators.problems import Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -288,7 +288,7 @@ def _validator(kind: str) -> Any:
 def check_file(path: str | Path, data_root: str | Path = "data") -> list[Problem]:
     """Check one data file against its kind's schema, as an editor would: each mismatch
     a problem of code `schema`, located like the validator's."""
-    from .yamlnodes import locate
+    from indicators.read.yamlnodes import locate
 
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import SECTIONS, Descriptor
-from .obsblock import ObservationBlock
-from .problems import Problem
-from .yamlnodes import REJECTED, locate, parse_yaml, position
+from indicators.model import SECTIONS, Descriptor
+from indicators.problems import Problem
+from indicators.read.obsblock import ObservationBlock
+from indicators.read.yamlnodes import REJECTED, locate, parse_yaml, position
 
 Pos = tuple[int, int]
 
@@ -447,3 +449,30 @@ def _compile_section(
         _positions(node, "", pos)
         records.append(Record(obj.model_dump(), position(node)[0], pos))
     out.sections[section] = records
+
+
+@dataclass(slots=True)
+class Located:
+    """A record together with the file it came from."""
+
+    file: str
+    record: Record
+    bad: bool = False
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.record.data
+
+    def at(self, path: str, code: str, message: str, hint: str, severity: str = "error") -> Problem:
+        line, col = self.record.pos.get(path, (self.record.line, 1))
+        if severity == "error":
+            self.bad = True  # an erroneous record is reported and kept out of the frames
+        return Problem(code, message, self.file, line, col, path, hint, severity)  # type: ignore[arg-type]
+
+
+def gather(files: Iterable[CompiledFile]) -> dict[str, list[Located]]:
+    out: dict[str, list[Located]] = defaultdict(list)
+    for cf in files:
+        for section, records in cf.sections.items():
+            out[section].extend(Located(cf.file, r) for r in records)
+    return out

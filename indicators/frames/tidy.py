@@ -14,8 +14,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
-from .periods import parse_period
+from indicators.dataset import Dataset
+from indicators.periods import parse_period
 
 LOWER = ("at_least", "more_than")
 UPPER = ("at_most", "less_than")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .relationship import DESCRIPTOR, _slug
+from indicators.relationship import DESCRIPTOR, _slug
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import frames as F
-from . import roles as R
-from .dataset import Dataset
+from indicators.dataset import Dataset
+from indicators.frames import roles as R
+from indicators.frames import tidy as F
 
 TOLERANCE_PCT = 2.0
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .datasets import add_dataset_option
+from indicators.read.datasets import add_dataset_option
 
 
 def _err(message: str) -> None:
@@ -18,7 +18,7 @@ def _err(message: str) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from . import schema
+    from indicators.check import schema
 
     status = 0
     if args.files:
@@ -89,7 +89,7 @@ def _ask(field: Any, default: Any, data: str = "data") -> str:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from . import scaffold
+    from indicators.contrib import scaffold
 
     given = {f.name: getattr(args, f.name) for f in scaffold.FIELDS[args.record]}
     interactive = not args.no_input and sys.stdin.isatty()
@@ -118,7 +118,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _add_new(sub: Any) -> None:
-    from . import scaffold
+    from indicators.contrib import scaffold
 
     p = sub.add_parser(
         "new",
@@ -191,8 +191,8 @@ def _add_new(sub: Any) -> None:
 
 
 def _cmd_new_dataset(args: argparse.Namespace) -> int:
-    from .loader import validate_dataset
-    from .newdataset import NewDatasetError, new_dataset
+    from indicators.contrib.newdataset import NewDatasetError, new_dataset
+    from indicators.loader import validate_dataset
 
     partners = [p.strip() for p in args.partners.split(",") if p.strip()]
     try:
@@ -229,7 +229,7 @@ def _cmd_new_dataset(args: argparse.Namespace) -> int:
 
 def _data_folder(args: argparse.Namespace) -> Path | None:
     """``--data``, narrowed to ``--dataset`` where it holds several; None (said) when not."""
-    from .datasets import DatasetChoiceError, resolve
+    from indicators.read.datasets import DatasetChoiceError, resolve
 
     try:
         return resolve(args.data, args.dataset).path
@@ -239,7 +239,7 @@ def _data_folder(args: argparse.Namespace) -> Path | None:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from . import diff
+    from indicators.contrib import diff
 
     data = _data_folder(args)
     if data is None:
@@ -286,7 +286,7 @@ def _add_diff(sub: Any) -> None:
 
 
 def _cmd_export_data(args: argparse.Namespace) -> int:
-    from .datapackage import ExportError, export_data
+    from indicators.export.datapackage import ExportError, export_data
 
     data = _data_folder(args)
     if data is None:

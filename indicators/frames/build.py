@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .checks import Located
-from .dataset import Dataset
-from .obsblock import ObservationTable
-from .periods import parse_period
-from .problems import Report
+from indicators.dataset import Dataset
+from indicators.periods import parse_period
+from indicators.problems import Report
+from indicators.read.compile import Located
+from indicators.read.obsblock import ObservationTable
 
 STALE_AFTER = timedelta(days=730)
 

@@ -1,0 +1,1 @@
+"""Charts: pure builders (data in, Figure out), the dashboard's views and descriptions."""

@@ -1,0 +1,1 @@
+"""Checking: rules across records and observations, and the JSON Schemas for editors."""

@@ -1,0 +1,1 @@
+"""Contributing: new records and datasets, and the changelog of a data change."""

@@ -1,0 +1,1 @@
+"""Export: chart images, their alt text, and the data package."""

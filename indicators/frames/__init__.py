@@ -1,0 +1,1 @@
+"""Frames: checked records as tidy tables, their names, roles and formatting."""

@@ -1,0 +1,1 @@
+"""Reading: strict YAML, records compiled with their positions, the cache, dataset folders."""
