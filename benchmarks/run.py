@@ -400,14 +400,14 @@ def _drawn(page: object, url: str, charts: int) -> float:
 
 def bench_export(repeats: int) -> None:
     from indicators import load_dataset
-    from indicators.charts import views
+    from indicators.charts import standard
     from indicators.export import images as export
 
     if export.chromium_path() is None:
         print("  (no Chromium: export figures skipped)")
         return
     ds = load_dataset(ROOT / "data")
-    for chart in views.standard_charts():
+    for chart in standard.standard_charts():
         fig = chart.build(ds)
         export.stop()
         cold = timed(lambda fig=fig: export.render(fig, "png"))

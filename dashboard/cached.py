@@ -16,15 +16,16 @@ from typing import Any
 import streamlit as st
 
 from indicators import Dataset
-from indicators.charts import views
-from indicators.frames import roles
+from indicators.charts import project_views, views
+from indicators.frames import formatting as fmt
+from indicators.frames import roles, tables
 from indicators.frames import tidy as frames
 
 
 def _data_rows(ds: Dataset, **filters: Any) -> Any:
     """The Data page's rows: a selection from the cached table of every datapoint, so a new
     filter does not format and cite 100,000 rows again."""
-    return views.data_rows(ds, table=call(ds, "data_table"), **filters)
+    return tables.data_rows(ds, table=call(ds, "data_table"), **filters)
 
 
 # Only these are called through the cache: the names form part of the key.
@@ -33,27 +34,27 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "trade_points": views.trade_points,
     "mirror_view": views.mirror_view,
     "investment_view": views.investment_view,
-    "map_view": views.map_view,
-    "map_years": views.map_years,
-    "default_map_year": views.default_map_year,
-    "timeline_view": views.timeline_view,
-    "status_view": views.status_view,
-    "volumes_view": views.volumes_view,
-    "volume_indicators": views.volume_indicators,
+    "map_view": project_views.map_view,
+    "map_years": project_views.map_years,
+    "default_map_year": project_views.default_map_year,
+    "timeline_view": project_views.timeline_view,
+    "status_view": project_views.status_view,
+    "volumes_view": project_views.volumes_view,
+    "volume_indicators": project_views.volume_indicators,
     "stated_growth": views.stated_growth,
-    "investment_points": views.investment_points,
-    "indicators_with_data": views.indicators_with_data,
+    "investment_points": tables.investment_points,
+    "indicators_with_data": tables.indicators_with_data,
     "mirror_rows": views.mirror_rows,
-    "projects_with_volumes": views.projects_with_volumes,
-    "events_table": views.events_table,
-    "sources_table": views.sources_table,
-    "data_table": views.data_table,
-    "data_filter_options": views.data_filter_options,
+    "projects_with_volumes": project_views.projects_with_volumes,
+    "events_table": tables.events_table,
+    "sources_table": tables.sources_table,
+    "data_table": tables.data_table,
+    "data_filter_options": tables.data_filter_options,
     "data_rows": _data_rows,
-    "consistency_tables": views.consistency_tables,
+    "consistency_tables": tables.consistency_tables,
     "default_years": views.default_years,
     "year_bounds": frames.year_bounds,
-    "entity_names": frames.entity_names,
+    "entity_names": fmt.entity_names,
     "gantt_rows": frames.gantt_rows,
     "series": frames.series,
     "headline": frames.headline,
@@ -61,11 +62,11 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "counterparts": roles.counterparts,
     "default_partners": roles.default_partners,
     "reporters": roles.reporters,
-    "map_series": views.map_series,
-    "map_partners": views.map_partners,
-    "map_indicators": views.map_indicators,
+    "map_series": project_views.map_series,
+    "map_partners": project_views.map_partners,
+    "map_indicators": project_views.map_indicators,
     "default_investment": views.default_investment,
-    "default_volume_project": views.default_volume_project,
+    "default_volume_project": project_views.default_volume_project,
 }
 
 

@@ -284,7 +284,7 @@ def problems_banner(ds: Dataset) -> None:
 
 
 def cite(ds: Dataset, source_ids: list[str] | pd.Series, label: str = "Source") -> None:
-    from indicators.frames.tidy import source_label
+    from indicators.frames.formatting import source_label
 
     ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
     if not ids:

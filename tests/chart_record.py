@@ -33,10 +33,10 @@ def record(fig: go.Figure) -> list[list]:
 
 def standard_set_record(data: Path) -> dict[str, list[list]]:
     from indicators import load_dataset
-    from indicators.charts import views
+    from indicators.charts import standard
 
     ds = load_dataset(data, today=TODAY)
-    return {c.id: record(c.build(ds)) for c in views.standard_charts(ds)}
+    return {c.id: record(c.build(ds)) for c in standard.standard_charts(ds)}
 
 
 if __name__ == "__main__":

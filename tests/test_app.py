@@ -205,7 +205,7 @@ def test_data_page_caption_states_the_count_and_the_csv_holds_all(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from indicators import load_dataset
-    from indicators.charts import views
+    from indicators.frames import tables
 
     total = len(load_dataset(ROOT / "data").observations)
     at = run("app_pages/data_table.py")
@@ -214,7 +214,7 @@ def test_data_page_caption_states_the_count_and_the_csv_holds_all(
     matching = int(counts[0].split(" of ")[0].replace(",", ""))
     assert 0 < matching <= total
     assert at.dataframe[0].value.shape[0] == matching
-    monkeypatch.setattr(views, "DATA_ROWS_SHOWN", 5)
+    monkeypatch.setattr(tables, "DATA_ROWS_SHOWN", 5)
     at.run()
     caption = next(c.value for c in at.caption if "datapoints match" in c.value)
     assert caption.startswith(f"{matching:,} of {total:,} datapoints match these filters")
@@ -226,24 +226,24 @@ def test_data_page_caption_states_the_count_and_the_csv_holds_all(
 
 def test_data_rows_are_every_match_with_its_citation() -> None:
     from indicators import load_dataset
-    from indicators.charts import views
+    from indicators.frames import tables
     from indicators.frames import tidy as F
 
     ds = load_dataset(ROOT / "data")
-    table = views.data_table(ds)
+    table = tables.data_table(ds)
     for filters in ({}, {"partners": ["KAZ"]}, {"years": (2020, 2022), "text": "customs"}):
-        cached = views.data_rows(ds, table=table, **filters)
+        cached = tables.data_rows(ds, table=table, **filters)
         fresh = F.with_citations(F.filter_observations(ds, **filters), ds.sources)
-        assert list(cached.columns) == views.DATA_COLUMNS
-        assert cached.equals(fresh[views.DATA_COLUMNS])
-        assert views.data_rows(ds, **filters).equals(cached)
+        assert list(cached.columns) == tables.DATA_COLUMNS
+        assert cached.equals(fresh[tables.DATA_COLUMNS])
+        assert tables.data_rows(ds, **filters).equals(cached)
 
 
 def test_data_caption_says_when_the_table_is_cut() -> None:
-    from indicators.charts import views
+    from indicators.frames import tables
 
-    assert views.data_caption(12, 40, 1000) == "12 of 40 datapoints"
-    text = views.data_caption(100_000, 100_000, 1000)
+    assert tables.data_caption(12, 40, 1000) == "12 of 40 datapoints"
+    text = tables.data_caption(100_000, 100_000, 1000)
     assert "the table shows the first 1,000" in text and "holds all 100,000" in text
 
 

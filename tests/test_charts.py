@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import pytest
 
 from indicators import load_dataset
-from indicators.charts import style, timeline, trade, views
+from indicators.charts import project_views, standard, style, timeline, trade, views
+from indicators.frames import formatting as fmt
 from indicators.frames import tidy as F
 
 DATA = Path(__file__).parent.parent / "data"
@@ -118,7 +119,7 @@ def test_share_of_total_is_in_percent(ds) -> None:
 
 
 def test_map_draws_countries_routes_and_points(ds) -> None:
-    fig = views.map_view(ds, year=2024)
+    fig = project_views.map_view(ds, year=2024)
     kinds = [t.type for t in fig.data]
     assert kinds.count("choropleth") == 2 and "scattergeo" in kinds
     shaded = fig.data[0]
@@ -127,12 +128,12 @@ def test_map_draws_countries_routes_and_points(ds) -> None:
     dotted = [t for t in fig.data if t.type == "scattergeo" and t.line and t.line.dash == "dot"]
     assert dotted, "approximate routes are drawn visibly so"
     assert len(fig.to_json()) <= 300_000
-    later = views.map_view(ds, year=2023)
+    later = project_views.map_view(ds, year=2023)
     assert list(later.data[0].z) != list(shaded.z)
 
 
 def test_stale_status_is_flagged_in_the_hover(ds) -> None:
-    fig = views.map_view(ds, year=2024)
+    fig = project_views.map_view(ds, year=2024)
     hovers = [
         str(t.customdata[0][0])
         for t in fig.data
@@ -143,7 +144,7 @@ def test_stale_status_is_flagged_in_the_hover(ds) -> None:
 
 
 def test_gantt_colours_by_status_with_milestones_and_events(ds) -> None:
-    fig = views.timeline_view(ds, top_level_only=True, today=date(2026, 11, 30))
+    fig = project_views.timeline_view(ds, top_level_only=True, today=date(2026, 11, 30))
     bars = [t for t in fig.data if t.type == "bar"]
     assert {t.name for t in bars} >= {"operational", "under construction"}
     assert any(t.name == "milestone" for t in fig.data)
@@ -151,7 +152,7 @@ def test_gantt_colours_by_status_with_milestones_and_events(ds) -> None:
 
 
 def test_every_standard_chart_builds_with_sources(ds) -> None:
-    for chart in views.standard_charts():
+    for chart in standard.standard_charts():
         fig = chart.build(ds)
         meta = fig.layout.meta
         assert meta["chart_id"] == chart.id
@@ -160,7 +161,7 @@ def test_every_standard_chart_builds_with_sources(ds) -> None:
 
 
 def test_value_formatting_in_frames_matches_charts() -> None:
-    assert F.format_value(30e9, "USD", "more_than") == "more than $30 bn"
+    assert fmt.format_value(30e9, "USD", "more_than") == "more than $30 bn"
 
 
 def test_a_point_stated_by_many_sources_lists_the_first_figures_and_counts_the_rest() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indicators import load_dataset
-from indicators.charts import views
+from indicators.charts import project_views, standard, views
 from indicators.charts.describe import describe
 
 DATA = Path(__file__).parent.parent / "data"
@@ -13,7 +13,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 def test_every_standard_chart_is_described_from_what_it_draws() -> None:
     ds = load_dataset(DATA)
-    for chart in views.standard_charts(ds):
+    for chart in standard.standard_charts(ds):
         fig = chart.build(ds)
         text = describe(fig)
         assert text.startswith(("Line chart", "Bar chart", "Map", "Timeline", "Dot chart")), text
@@ -31,5 +31,5 @@ def test_the_trade_chart_names_its_series_and_its_highest_point() -> None:
 
 
 def test_the_map_names_its_largest_partner() -> None:
-    text = describe(views.map_view(load_dataset(DATA), show_projects=False))
+    text = describe(project_views.map_view(load_dataset(DATA), show_projects=False))
     assert text.startswith("Map, Trade by partner") and "for Kazakhstan" in text

@@ -15,7 +15,7 @@ import plotly.io as pio
 import pytest
 
 from indicators import load_dataset
-from indicators.charts import views
+from indicators.charts import standard, views
 from indicators.export import images as export
 
 DATA = Path(__file__).parent.parent / "data"
@@ -32,7 +32,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, by
     ds = load_dataset(DATA)
     out: dict[str, dict[str, bytes]] = {}
     with export.session():
-        for chart in views.standard_charts():
+        for chart in standard.standard_charts():
             fig = chart.build(ds)
             out[chart.id] = {fmt: export.render(fig, fmt) for fmt in export.FORMATS}
             out[chart.id]["_title"] = fig.layout.meta["title"].encode()
@@ -41,7 +41,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, by
     return out
 
 
-CHART_IDS = [c.id for c in views.standard_charts()]
+CHART_IDS = [c.id for c in standard.standard_charts()]
 
 
 @needs_chromium
@@ -110,10 +110,10 @@ def _pruned(value: object) -> object:
     return value
 
 
-@pytest.mark.parametrize("chart", [c.id for c in views.standard_charts()])
+@pytest.mark.parametrize("chart", [c.id for c in standard.standard_charts()])
 def test_the_exported_data_is_the_decorated_figure(chart: str) -> None:
     ds = load_dataset(DATA)
-    fig = next(c for c in views.standard_charts() if c.id == chart).build(ds)
+    fig = next(c for c in standard.standard_charts() if c.id == chart).build(ds)
     height = export.export_height(fig)
     drawn = json.loads(pio.to_json(export.decorated_dict(fig, height=height), validate=False))
     shown = json.loads(pio.to_json(export.decorate(fig, height=height)))
@@ -208,7 +208,7 @@ def test_a_reused_tab_draws_exactly_what_a_fresh_one_does(monkeypatch: pytest.Mo
     from PIL import Image
 
     ds = load_dataset(DATA)
-    charts = {c.id: c.build(ds) for c in views.standard_charts()}
+    charts = {c.id: c.build(ds) for c in standard.standard_charts()}
     order = [
         ("map", "png"),
         ("investment", "pdf"),
@@ -264,7 +264,7 @@ def test_the_standard_set_exports_for_another_relationship(tmp_path: Path) -> No
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    ids = [c.id for c in views.standard_charts()]
+    ids = [c.id for c in standard.standard_charts()]
     assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{i}.png" for i in ids)
     svg = (out / "trade-timeline.svg").read_text(encoding="utf-8")
     assert "Brazil with Southern Cone" in svg and "CC0 1.0" in svg

@@ -124,13 +124,14 @@ def test_the_sources_page_says_why_there_is_no_address() -> None:
 
 
 def test_a_citation_line_has_no_empty_parts(ds) -> None:
-    from indicators.charts import views
 
-    table = views.sources_table(ds).set_index("id", drop=False)
-    founding = views.citation(table.loc[FOUNDING])
+    from indicators.frames import tables
+
+    table = tables.sources_table(ds).set_index("id", drop=False)
+    founding = tables.citation(table.loc[FOUNDING])
     assert founding.startswith("People's Daily, distributed by PR Newswire")
     assert "18 Jun 2025. Address unknown: the project holds" in founding
     plain = table[table["published_note"].eq("") & table["url"].notna()].iloc[0]
-    line = views.citation(plain)
+    line = tables.citation(plain)
     assert "; ." not in line and "nan" not in line
     assert line.endswith(". " + plain["url"])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from indicators import load_dataset
+from indicators.frames import formatting as fmt
 from indicators.frames import tidy as F
 from indicators.periods import PeriodError, parse_period
 
@@ -66,8 +67,8 @@ def test_labels() -> None:
 def test_format_value_keeps_the_qualifier(
     value: float, unit: str, qualifier: str, plain: str, signed: str
 ) -> None:
-    assert F.format_value(value, unit, qualifier) == plain
-    assert F.format_value(value, unit, qualifier, sign=True) == signed
+    assert fmt.format_value(value, unit, qualifier) == plain
+    assert fmt.format_value(value, unit, qualifier, sign=True) == signed
 
 
 def _obs(**kw: object) -> dict:

@@ -14,7 +14,7 @@ import yaml
 from chart_record import RECORD, TODAY, record, standard_set_record
 
 from indicators import load_dataset, validate_dataset
-from indicators.charts import style, views
+from indicators.charts import project_views, standard, style, views
 from indicators.cli import main
 from indicators.contrib.newdataset import new_dataset
 from indicators.frames import roles
@@ -141,7 +141,7 @@ def _texts(fig) -> str:
 def test_the_fixture_charts_name_its_own_entities_and_nothing_of_the_bundled_one() -> None:
     ds = load_dataset(FIXTURE, today=TODAY)
     assert ds.report.valid, [p.format() for p in ds.report.errors]
-    for chart in views.standard_charts(ds):
+    for chart in standard.standard_charts(ds):
         fig = chart.build(ds)
         text = _texts(fig) + " " + chart.description
         assert not [w for w in FORBIDDEN if w in text], (chart.id, text)
@@ -160,7 +160,7 @@ def test_colours_follow_the_relationship_and_are_the_same_everywhere() -> None:
     assert colours["SCG"] == style.GROUP_INK
     fig = views.trade_view(ds, partners=["ARG"])
     assert fig.data[0].line.color == colours["ARG"]
-    assert views.map_view(ds).data[1].colorscale[0][1] != colours["BRA"]  # a tint of it
+    assert project_views.map_view(ds).data[1].colorscale[0][1] != colours["BRA"]  # a tint of it
 
 
 def test_any_reporter_is_a_point_of_view_with_its_own_counterparts() -> None:
@@ -177,10 +177,10 @@ def test_any_reporter_is_a_point_of_view_with_its_own_counterparts() -> None:
 
 
 def test_the_map_frames_the_countries_with_data() -> None:
-    geo = views.map_view(load_dataset(FIXTURE)).layout.geo
+    geo = project_views.map_view(load_dataset(FIXTURE)).layout.geo
     assert geo.scope == "south america"
     assert -95 < geo.lonaxis.range[0] < geo.lonaxis.range[1] < -30
-    geo = views.map_view(load_dataset(DATA)).layout.geo
+    geo = project_views.map_view(load_dataset(DATA)).layout.geo
     assert geo.scope == "asia" and 40 < geo.lonaxis.range[0] < 50
 
 
@@ -223,7 +223,7 @@ def test_a_new_counterpart_appears_in_the_picker_the_trade_chart_and_the_map(
     assert roles.counterparts(ds)[:6] == ["C5", "KAZ", "KGZ", "TJK", "TKM", "UZB"]
     fig = views.trade_view(ds, partners=["KAZ", "MNG"])
     assert "Mongolia" in [t.name for t in fig.data]
-    shaded = views.map_view(ds, year=2025).data[0]
+    shaded = project_views.map_view(ds, year=2025).data[0]
     assert "MNG" in shaded.locations
 
 

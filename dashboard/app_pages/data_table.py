@@ -1,14 +1,13 @@
 """Data: every datapoint, searchable and filterable; the CSV holds every matching row (the
-table on screen the first views.DATA_ROWS_SHOWN of them, as its caption says)."""
+table on screen the first tables.DATA_ROWS_SHOWN of them, as its caption says)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.charts import views
-from indicators.frames import consistency, labels, roles
-from indicators.frames import tidy as F
+from indicators.frames import consistency, labels, roles, tables
+from indicators.frames import formatting as fmt
 
 
 def render() -> None:
@@ -46,7 +45,7 @@ def render() -> None:
         "Sources",
         src_options,
         default=state.pick_list(shared.get("dsources"), src_options, []),
-        format_func=lambda s: F.source_label(ds.sources, s),
+        format_func=lambda s: fmt.source_label(ds.sources, s),
         key="data-sources",
         label_visibility="collapsed",
     )
@@ -78,8 +77,8 @@ def render() -> None:
         sources=sources,
         text=text,
     )
-    limit = views.DATA_ROWS_SHOWN
-    st.caption(views.data_caption(len(table), len(obs), limit))
+    limit = tables.DATA_ROWS_SHOWN
+    st.caption(tables.data_caption(len(table), len(obs), limit))
     head = table.head(limit)
     shown = labels.datapoints(head, ds, cited=head).assign(
         File=[f"{f}:{n}" for f, n in zip(head["file"], head["line"], strict=True)]

@@ -10,8 +10,8 @@ import streamlit as st
 
 from dashboard import cached, state, ui
 from indicators import Dataset
+from indicators.frames import formatting as fmt
 from indicators.frames import labels, roles
-from indicators.frames import tidy as F
 
 
 def render() -> None:
@@ -163,7 +163,8 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
     st.subheader(ui.md(p["name"]))
     stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
     st.caption(
-        f"{ui.md(labels.word(p['status']))} as of {ui.md(F.format_date(p['status_as_of']))}{stale}"
+        f"{ui.md(labels.word(p['status']))} as of "
+        f"{ui.md(fmt.format_date(p['status_as_of']))}{stale}"
     )
     st.markdown("**Status history**")
     _table(labels.status_history(p["status_history"], ds))
@@ -173,9 +174,9 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
         _table(
             pd.DataFrame(
                 {
-                    "Date": ms["date"].map(F.format_date),
+                    "Date": ms["date"].map(fmt.format_date),
                     "Milestone": ms["name"].map(labels.of(ds).prose),
-                    "Source": ms["source"].map(lambda s: F.source_label(ds.sources, s)),
+                    "Source": ms["source"].map(lambda s: fmt.source_label(ds.sources, s)),
                     "Locator": ms["locator"],
                 }
             )

@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard import cached, ui
 from indicators import Dataset
-from indicators.charts import views
+from indicators.charts import standard
+from indicators.frames import formatting as fmt
 from indicators.frames import labels, roles
 from indicators.frames import tidy as F
 
@@ -76,7 +77,7 @@ def render() -> None:
         )
     with cols[3]:
         _milestones(ds)
-    group = views.overview_partners(ds)
+    group = standard.overview_partners(ds)
     fig = cached.call(ds, "trade_view", partners=group, chart_id="overview-trade", height=380)
     points = cached.call(ds, "trade_points", partners=group, years=cached.call(ds, "default_years"))
     ui.chart(
@@ -109,8 +110,8 @@ def _projects_table(ds: Dataset) -> pd.DataFrame:
             "Project": top["name"],
             "Kind": top["kind"].map(labels.word),
             "Status": top["status"].map(labels.word),
-            "As of": top["status_as_of"].map(F.format_date),
-            "Source": top["status_source"].map(lambda s: F.source_label(ds.sources, s)),
+            "As of": top["status_as_of"].map(fmt.format_date),
+            "Source": top["status_source"].map(lambda s: fmt.source_label(ds.sources, s)),
         }
     )
 
@@ -155,17 +156,17 @@ def _milestones(ds: Dataset) -> None:
         return
     last = past.iloc[-1]
     nxt = (
-        _sentence(f"Next: {future.iloc[0]['name']}, {F.format_date(future.iloc[0]['date'])}")
+        _sentence(f"Next: {future.iloc[0]['name']}, {fmt.format_date(future.iloc[0]['date'])}")
         if not future.empty
         else "No later milestone is dated in the data."
     )
     _card(
         "milestone",
         "Latest milestone",
-        F.format_date(last["date"]),
+        fmt.format_date(last["date"]),
         None,
         f"{_sentence(last['name'])} "
-        f"{_sentence('Source: ' + F.source_label(ds.sources, last['source']))} {nxt}",
+        f"{_sentence('Source: ' + fmt.source_label(ds.sources, last['source']))} {nxt}",
     )
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.charts import views
-from indicators.frames import labels
+from indicators.frames import formatting as fmt
+from indicators.frames import labels, tables
 from indicators.frames import tidy as F
 
 
@@ -42,7 +42,7 @@ def render() -> None:
         ).str.casefold()
         table = table[hay.str.contains(needle, regex=False)]
     st.caption(f"{len(table)} of {len(src)} sources")
-    shown = table[list(views.SOURCE_COLUMNS)].rename(columns=views.SOURCE_COLUMNS)
+    shown = table[list(tables.SOURCE_COLUMNS)].rename(columns=tables.SOURCE_COLUMNS)
     st.dataframe(
         shown.fillna(""),
         hide_index=True,
@@ -59,7 +59,9 @@ def render() -> None:
         format_func=lambda s: (
             "Choose a source to see its citation and datapoints…"
             if not s
-            else F.source_label(ds.sources, s) + " · " + str(F.source_row(ds.sources, s)["title"])
+            else fmt.source_label(ds.sources, s)
+            + " · "
+            + str(fmt.source_row(ds.sources, s)["title"])
         ),
         key="sources-pick",
     )
@@ -71,7 +73,7 @@ def render() -> None:
         return
     row = table[table["id"] == chosen].iloc[0]
     st.header(ui.md(row["title"]))
-    st.text(views.citation(row))
+    st.text(tables.citation(row))
     mine = F.datapoints_of_source(ds, row["id"])
     if mine.empty:
         st.caption("No datapoint cites this source.")

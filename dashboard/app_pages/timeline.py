@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
+from indicators.frames import formatting as fmt
 from indicators.frames import labels
-from indicators.frames import tidy as F
 
 
 def render() -> None:
@@ -100,12 +100,12 @@ def _gantt_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Project": rows["name"],
             "Kind": rows["kind"].map(labels.word),
             "Status": rows["status"].map(labels.word),
-            "From": rows["start"].dt.strftime("%Y-%m-%d").map(F.format_date),
+            "From": rows["start"].dt.strftime("%Y-%m-%d").map(fmt.format_date),
             "To": [
-                "today (under way)" if o else F.format_date(e.strftime("%Y-%m-%d"))
+                "today (under way)" if o else fmt.format_date(e.strftime("%Y-%m-%d"))
                 for o, e in zip(rows["open_ended"], rows["end"], strict=True)
             ],
-            "Status as of": rows["status_as_of"].map(F.format_date),
+            "Status as of": rows["status_as_of"].map(fmt.format_date),
         }
     )
 

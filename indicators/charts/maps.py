@@ -19,12 +19,7 @@ from indicators.charts.style import (
     pretty,
     qualifier_notes,
 )
-from indicators.frames.tidy import (
-    format_date,
-    format_value,
-    pick_scale,
-    source_label,
-)
+from indicators.frames.formatting import format_date, format_value, pick_scale, source_label
 from indicators.periods import parse_period
 
 

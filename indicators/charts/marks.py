@@ -6,13 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts.style import EVENT_KINDS, INK, esc
-from indicators.frames.tidy import (
-    Scale,
-    format_date,
-    format_value,
-    source_label,
-    source_row,
-)
+from indicators.frames.formatting import Scale, format_date, format_value, source_label, source_row
 from indicators.periods import parse_period
 
 # Differing figures listed in a point's hover; more are counted ("and 4 more").

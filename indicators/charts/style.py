@@ -15,9 +15,7 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 
 from indicators.dataset import Dataset
-from indicators.frames.tidy import (
-    QUALIFIER_NOTES,
-)
+from indicators.frames.formatting import QUALIFIER_NOTES
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 

@@ -19,11 +19,7 @@ from indicators.charts.style import (
     qualifier_notes,
     wrap,
 )
-from indicators.frames.tidy import (
-    format_date,
-    pick_scale,
-    source_label,
-)
+from indicators.frames.formatting import format_date, pick_scale, source_label
 
 
 def build_gantt(

@@ -16,14 +16,8 @@ from indicators.charts.style import (
     pretty,
     qualifier_notes,
 )
-from indicators.frames.tidy import (
-    MIRROR_NOTE,
-    Scale,
-    format_value,
-    pick_scale,
-    source_label,
-    source_row,
-)
+from indicators.frames.formatting import Scale, format_value, pick_scale, source_label, source_row
+from indicators.frames.tidy import MIRROR_NOTE
 from indicators.periods import parse_period
 
 

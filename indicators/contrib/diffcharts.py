@@ -23,7 +23,7 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
     """Write ``<chart>-before.png`` and ``<chart>-after.png`` into ``out`` for every standard
     chart whose traces differ between the two datasets; return a Markdown note."""
     try:
-        from indicators.charts import views
+        from indicators.charts import standard
         from indicators.export import images as export
     except ImportError as exc:  # pragma: no cover - the chart modules ship with the package
         return f"Charts: not available ({exc}); the changelog above is complete."
@@ -31,7 +31,7 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
         return "Charts: not rendered. " + export.missing_browser_message()
     changed: list[tuple[str, str, object, object]] = []
     failed: list[str] = []
-    for chart in views.standard_charts(new):
+    for chart in standard.standard_charts(new):
         try:
             before, after = chart.build(old), chart.build(new)
         except Exception as exc:  # a chart that cannot be drawn on one side is reported

@@ -37,7 +37,7 @@ def _write_atomic(path: Path, blob: bytes) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from indicators.charts.views import standard_charts
+    from indicators.charts.standard import standard_charts
     from indicators.read.datasets import DatasetChoiceError, resolve
 
     try:

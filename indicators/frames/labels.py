@@ -12,7 +12,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from indicators.dataset import Dataset
-from indicators.frames.tidy import format_date, source_label, with_citations
+from indicators.frames.formatting import format_date, source_label
+from indicators.frames.tidy import with_citations
 from indicators.periods import PeriodError, parse_period
 
 WORDS = {
