@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -80,28 +78,16 @@ class _Serialised(BaseFigure):
         return "<serialised figure>"
 
 
-_SPECS: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
-_SPECS_LOCK = threading.Lock()
-
-
 def serialised(fig: go.Figure) -> dict[str, Any]:
     """``fig`` as plain JSON data (strings, numbers, lists, dicts), computed once per figure
-    object. The figures pages draw come from :mod:`dashboard.cached` and are shared and never
-    modified, so the same object always has the same JSON; an entry goes with its figure."""
-    key = id(fig)
-    entry = _SPECS.get(key)
-    if entry is not None and entry[0]() is fig:
-        return entry[1]
-    spec = json.loads(pio.to_json(fig, validate=False))
-    with _SPECS_LOCK:
-        _SPECS[key] = (weakref.ref(fig), spec)
-    weakref.finalize(fig, _forget, key)
-    return spec
-
-
-def _forget(key: int) -> None:
-    with _SPECS_LOCK:
-        _SPECS.pop(key, None)
+    object and kept on it. The figures pages draw come from :mod:`dashboard.cached` and are
+    shared and never modified, so the same object always has the same JSON."""
+    spec = getattr(fig, "_dashboard_spec", None)
+    if spec is None:
+        spec = json.loads(pio.to_json(fig, validate=False))
+        # plotly validates attribute names on figures; this one is ours, not a property
+        object.__setattr__(fig, "_dashboard_spec", spec)
+    return spec  # type: ignore[no-any-return]
 
 
 ChartData = pd.DataFrame | Callable[[], pd.DataFrame] | None
@@ -338,8 +324,8 @@ def partner_picker(
     from dashboard import cached
     from dashboard.state import pick_list
 
-    options = cached.call(ds, "counterparts", view)
-    default = cached.call(ds, "default_partners", view)
+    options = cached.counterparts(ds, view)
+    default = cached.default_partners(ds, view)
     labels = roles.names(ds)
     wanted = shared.get("partners")
     if view not in (None, ds.relationship.focus) and not set(wanted or ()) <= set(options):

@@ -309,9 +309,7 @@ def test_the_page_shows_the_figure_of_its_filters() -> None:
     assert specs(at)[0] == sent, "a warm rerun sends the same figure"
 
 
-def test_cached_calls_compute_once_per_dataset_and_arguments(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_cached_calls_compute_once_per_dataset_and_arguments() -> None:
     import dataclasses
 
     from dashboard import cached
@@ -324,14 +322,14 @@ def test_cached_calls_compute_once_per_dataset_and_arguments(
         calls.append((args, tuple(sorted(kwargs.items()))))
         return [args, kwargs]
 
-    monkeypatch.setitem(cached.FUNCTIONS, "probe-for-test", probe)
-    first = cached.call(ds, "probe-for-test", 1, years=[2020, 2024])
-    assert cached.call(ds, "probe-for-test", 1, years=(2020, 2024)) is first
+    cached_probe = cached.cached(probe)
+    first = cached_probe(ds, 1, years=[2020, 2024])
+    assert cached_probe(ds, 1, years=(2020, 2024)) is first
     assert len(calls) == 1, "lists and tuples are the same arguments"
-    cached.call(ds, "probe-for-test", 2, years=(2020, 2024))
+    cached_probe(ds, 2, years=(2020, 2024))
     assert len(calls) == 2
     other = dataclasses.replace(ds, fingerprint=ds.fingerprint + "-changed")
-    assert cached.call(other, "probe-for-test", 1, years=(2020, 2024)) is not first
+    assert cached_probe(other, 1, years=(2020, 2024)) is not first
     assert len(calls) == 3, "another dataset computes afresh"
 
 

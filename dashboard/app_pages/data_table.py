@@ -12,13 +12,13 @@ from indicators.frames import formatting as fmt
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = cached.call(ds, "entity_names")
+    names = cached.entity_names(ds)
     shared = state.shared()
     st.title("Data")
     obs = ds.observations
     c1, c2 = st.columns(2)
     indicator_names = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
-    ind_options, ent_options, src_options = cached.call(ds, "data_filter_options")
+    ind_options, ent_options, src_options = cached.data_filter_options(ds)
     ui.caption_label(c1, "Indicators")
     indicators = c1.multiselect(
         "Indicators",
@@ -38,7 +38,7 @@ def render() -> None:
         label_visibility="collapsed",
     )
     c3, c4, c5 = st.columns([3, 3, 2])
-    bounds = cached.call(ds, "year_bounds")
+    bounds = cached.year_bounds(ds)
     years = ui.years_slider(c3, bounds, shared, key="data-years")
     ui.caption_label(c4, "Sources")
     sources = c4.multiselect(
@@ -68,9 +68,8 @@ def render() -> None:
     for key, value in (("dinds", indicators), ("dsources", sources), ("q", text)):
         if not value:
             state.forget(key)
-    table = cached.call(
+    table = cached.data_rows(
         ds,
-        "data_rows",
         indicators=indicators,
         partners=partners,
         years=tuple(years),
@@ -100,7 +99,7 @@ def render() -> None:
         "Consistency checks: per-country figures against regional totals, "
         "stated shares against levels"
     ):
-        sums, shares = cached.call(ds, "consistency_tables")
+        sums, shares = cached.consistency_tables(ds)
         group = roles.name(ds, ds.relationship.group) or "the group"
         st.caption(
             f"Members' sum against the total of {ui.md(group)}, same reporter and period "

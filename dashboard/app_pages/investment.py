@@ -13,7 +13,7 @@ def render() -> None:
     shared = state.shared()
     st.title("Investment")
     inds = ds.indicators[ds.indicators["topic"] == "investment"]
-    available = cached.call(ds, "indicators_with_data", "investment")
+    available = cached.indicators_with_data(ds, "investment")
     label = dict(zip(inds["id"], inds["name"], strict=True))
     if not available:
         st.info(
@@ -27,9 +27,7 @@ def render() -> None:
     chosen = c2.multiselect(
         "Indicators",
         available,
-        default=state.pick_list(
-            shared.get("inds"), available, cached.call(ds, "default_investment")
-        ),
+        default=state.pick_list(shared.get("inds"), available, cached.default_investment(ds)),
         format_func=lambda i: label.get(i, i),
         key="investment-indicators",
         label_visibility="collapsed",
@@ -39,7 +37,7 @@ def render() -> None:
         value=state.flag(shared.get("pledges"), True),
         key="investment-pledges",
     )
-    bounds = cached.call(ds, "year_bounds", available or None)
+    bounds = cached.year_bounds(ds, available or None)
     years = ui.years_slider(st, bounds, shared, key="investment-years")
     state.publish(
         partners=partners, inds=chosen, pledges=pledges, **{"from": years[0], "to": years[1]}
@@ -47,17 +45,14 @@ def render() -> None:
     if not partners or not chosen:
         st.info("Choose at least one partner and one indicator.")
         return
-    fig = cached.call(
+    fig = cached.investment_view(
         ds,
-        "investment_view",
         partners=partners,
         indicators=chosen,
         years=tuple(years),
         include_pledges=pledges,
     )
-    shown = cached.call(
-        ds, "investment_points", partners=partners, indicators=chosen, years=tuple(years)
-    )
+    shown = cached.investment_points(ds, partners=partners, indicators=chosen, years=tuple(years))
     table = labels.datapoints(shown, ds, cited=shown)
     ui.chart(
         fig,

@@ -16,10 +16,10 @@ from indicators.frames import labels, roles
 
 def render() -> None:
     ds = ui.current_dataset()
-    names = cached.call(ds, "entity_names")
+    names = cached.entity_names(ds)
     shared = state.shared()
     st.title("Map")
-    shadings = cached.call(ds, "map_indicators")
+    shadings = cached.map_indicators(ds)
     options = list(shadings)
     c1, c2, c3, c4 = st.columns([2, 4, 2, 2])
     indicator = (
@@ -35,8 +35,8 @@ def render() -> None:
         if options
         else None
     )
-    years = cached.call(ds, "map_years", indicator)
-    default_year = cached.call(ds, "default_map_year", indicator)
+    years = cached.map_years(ds, indicator)
+    default_year = cached.default_map_year(ds, indicator)
     year = None
     if len(years) > 1:
         wanted = shared.get("year")
@@ -65,15 +65,14 @@ def render() -> None:
         "Projects", value=state.flag(shared.get("projects"), True), key="map-projects"
     )
     state.publish(indicator=indicator, year=year, colour=colour_by, projects=show_projects)
-    fig = cached.call(
+    fig = cached.map_view(
         ds,
-        "map_view",
         indicator=indicator,
         year=year,
         show_projects=show_projects,
         colour_by=colour_by,
     )
-    values = cached.call(ds, "map_series", indicator, year)
+    values = cached.map_series(ds, indicator, year)
     event = ui.chart(
         fig,
         key="map-chart",
@@ -94,7 +93,7 @@ def _details_picker(
     """What the panel shows: picked here (by keyboard too) or by a click on the map, which
     moves this picker to it. Kept in the URL as ``select``."""
     rel = ds.relationship
-    countries = [e for e in [rel.focus, *cached.call(ds, "map_partners")] if e]
+    countries = [e for e in [rel.focus, *cached.map_partners(ds)] if e]
     projects = ds.projects["id"].tolist() if show_projects and not ds.projects.empty else []
     options = ["", *dict.fromkeys([*countries, *projects])]
     pnames = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
@@ -185,9 +184,9 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
     if not figs.empty:
         st.markdown("**Figures**")
         _table(labels.datapoints(figs, ds))
-    options = cached.call(ds, "volume_indicators", selected)
+    options = cached.volume_indicators(ds, selected)
     if options:
-        vfig = cached.call(ds, "volumes_view", project=selected, indicator=options[0])
+        vfig = cached.volumes_view(ds, project=selected, indicator=options[0])
         ui.chart(vfig, key=f"map-volumes-{selected}")
 
 

@@ -35,9 +35,7 @@ def render() -> None:
     whole = rel.group or (rel.partners[0] if rel.partners else "")
     total = roles.trade_measures(ds).get("total")
     cols = st.columns(4)
-    trade = (
-        cached.call(ds, "headline", total, rel.focus, whole, "trade") if total and whole else None
-    )
+    trade = cached.headline(ds, total, rel.focus, whole, "trade") if total and whole else None
     with cols[0]:
         _card(
             "trade",
@@ -48,7 +46,7 @@ def render() -> None:
         )
     invest = _latest(
         [
-            cached.call(ds, "headline", i, rel.focus, whole, "investment", annual=False)
+            cached.headline(ds, i, rel.focus, whole, "investment", annual=False)
             for i in roles.headline_indicators(ds, "investment")
         ]
         if whole
@@ -78,16 +76,16 @@ def render() -> None:
     with cols[3]:
         _milestones(ds)
     group = standard.overview_partners(ds)
-    fig = cached.call(ds, "trade_view", partners=group, chart_id="overview-trade", height=380)
-    points = cached.call(ds, "trade_points", partners=group, years=cached.call(ds, "default_years"))
+    fig = cached.trade_view(ds, partners=group, chart_id="overview-trade", height=380)
+    points = cached.trade_points(ds, partners=group, years=cached.default_years(ds))
     ui.chart(
         fig,
         key="overview-trade",
         data=lambda: ui.chart_frame(points, ds),
         table=lambda: labels.datapoints(points, ds),
     )
-    fig = cached.call(ds, "map_view", show_projects=False, chart_id="overview-map", height=460)
-    values = cached.call(ds, "map_series", None, cached.call(ds, "default_map_year"))
+    fig = cached.map_view(ds, show_projects=False, chart_id="overview-map", height=460)
+    values = cached.map_series(ds, None, cached.default_map_year(ds))
     ui.chart(
         fig,
         key="overview-map",
@@ -95,7 +93,7 @@ def render() -> None:
         table=lambda: labels.datapoints(values, ds),
     )
     ui.chart(
-        cached.call(ds, "status_view"),
+        cached.status_view(ds),
         key="overview-status",
         data=ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]],
         table=lambda: _projects_table(ds),

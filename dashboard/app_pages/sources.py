@@ -28,7 +28,7 @@ def render() -> None:
         max_chars=200,
         key="sources-search",
     )
-    table = cached.call(ds, "sources_table")
+    table = cached.sources_table(ds)
     if text:
         needle = text.casefold()
         hay = (

@@ -36,10 +36,8 @@ def render() -> None:
         "Events", value=state.flag(shared.get("events"), True), key="timeline-events"
     )
     state.publish(kinds=chosen, top=top, events=show_events)
-    fig = cached.call(
-        ds, "timeline_view", kinds=chosen, top_level_only=top, show_events=show_events
-    )
-    rows = cached.call(ds, "gantt_rows")
+    fig = cached.timeline_view(ds, kinds=chosen, top_level_only=top, show_events=show_events)
+    rows = cached.gantt_rows(ds)
     shown = rows[rows["kind"].isin(chosen) & (rows["part_of"].isna() | (not top))]
     ui.chart(
         fig,
@@ -49,18 +47,18 @@ def render() -> None:
         empty="No project of these kinds: choose other kinds, or add projects to the data.",
     )
     st.header("Events of the relationship")
-    events = cached.call(ds, "events_table")
+    events = cached.events_table(ds)
     if events.empty:
         st.caption("No event is recorded.")
     else:
         st.dataframe(events, hide_index=True, width="stretch")
     st.header("Volumes by project")
-    with_volumes = cached.call(ds, "projects_with_volumes")
+    with_volumes = cached.projects_with_volumes(ds)
     if not with_volumes:
         st.caption("No project has a volume series.")
         return
     pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
-    longest = cached.call(ds, "default_volume_project")
+    longest = cached.default_volume_project(ds)
     c4, c5 = st.columns(2)
     project = ui.choose(
         c4,
@@ -71,7 +69,7 @@ def render() -> None:
         key="timeline-project",
         format_func=lambda p: pname.get(p, p),
     )
-    options = cached.call(ds, "volume_indicators", project)
+    options = cached.volume_indicators(ds, project)
     indicator = ui.choose(
         c5,
         "Series",
@@ -82,7 +80,7 @@ def render() -> None:
         format_func=lambda i: labels.of(ds).indicators.get(i, i),
     )
     state.publish(project=project, series=indicator)
-    vfig = cached.call(ds, "volumes_view", project=project, indicator=indicator)
+    vfig = cached.volumes_view(ds, project=project, indicator=indicator)
     obs = ds.observations
     picked = obs[(obs["project"] == project) & (obs["indicator"] == indicator)]
     ui.chart(

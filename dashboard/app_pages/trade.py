@@ -24,7 +24,7 @@ def render() -> None:
             "data/README.md."
         )
         return
-    reporters = cached.call(ds, "reporters")
+    reporters = cached.reporters(ds)
     c0, c1 = st.columns([1, 2])
     view = ui.choose(
         c0,
@@ -49,7 +49,7 @@ def render() -> None:
         format_func=lambda m: roles.measure_label(ds, m, view),
     )
     indicator = roles.trade_measures(ds).get(measure) or roles.trade_measures(ds).get("exports")
-    periods = ["annual", *cached.call(ds, "partial_labels", indicator or "")]
+    periods = ["annual", *cached.partial_labels(ds, indicator or "")]
     period = ui.choose(
         c3,
         "Period",
@@ -59,8 +59,8 @@ def render() -> None:
         key="trade-period",
         format_func=lambda p: "Calendar years" if p == "annual" else f"{p} of each year (partial)",
     )
-    bounds = cached.call(ds, "year_bounds", list(roles.trade_measures(ds).values()))
-    default_years = cached.call(ds, "default_years")
+    bounds = cached.year_bounds(ds, list(roles.trade_measures(ds).values()))
+    default_years = cached.default_years(ds)
     years0 = state.pick_range(
         shared.get("from", default_years[0]), shared.get("to", default_years[1]), bounds
     )
@@ -124,9 +124,8 @@ def render() -> None:
     if not partners:
         st.info("Choose at least one partner.")
         return
-    fig = cached.call(
+    fig = cached.trade_view(
         ds,
-        "trade_view",
         partners=partners,
         measure=measure,
         view=view,
@@ -138,9 +137,8 @@ def render() -> None:
         show_events=show_events,
         show_targets=show_targets,
     )
-    points = cached.call(
+    points = cached.trade_points(
         ds,
-        "trade_points",
         partners=partners,
         measure=measure,
         view=view,
@@ -158,14 +156,14 @@ def render() -> None:
     )
     st.header("Mirror statistics")
     st.caption(ui.md(F.MIRROR_NOTE))
-    mfig, table = cached.call(ds, "mirror_view", partners=partners, years=tuple(years), view=view)
+    mfig, table = cached.mirror_view(ds, partners=partners, years=tuple(years), view=view)
     if table.empty:
         st.info(
             f"No pair has both {ui.md(who)}'s and the partner's figure for the same period in "
             "these years."
         )
     else:
-        shown = cached.call(ds, "mirror_rows", partners=partners, years=tuple(years), view=view)
+        shown = cached.mirror_rows(ds, partners=partners, years=tuple(years), view=view)
         shown = shown.rename(
             columns={
                 "partner": "Partner",
@@ -183,7 +181,7 @@ def render() -> None:
 
 def _growth(ds: Dataset, partners: list[str], years: tuple[int, int], view: str) -> None:
     """Growth rates stated by sources next to the growth derived from the levels."""
-    table = cached.call(ds, "stated_growth", list(partners), tuple(years), view)
+    table = cached.stated_growth(ds, list(partners), tuple(years), view)
     if table.empty:
         return
     with st.expander(
