@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -33,7 +34,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=])")
 def md(text: object) -> str:
     """Data text made inert for Streamlit Markdown: no links, images, HTML, LaTeX,
     colour directives or emoji shortcodes, only the characters themselves."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
+    if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
@@ -339,38 +340,6 @@ def partner_picker(
         key=key,
         label_visibility="collapsed",
     )
-
-
-def chart_frame(points: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
-    """The CSV behind a chart: the datapoints drawn, with their citations."""
-    if points.empty:
-        return points
-    keep = [
-        c
-        for c in (
-            "indicator",
-            "reporter",
-            "partner",
-            "period",
-            "value",
-            "unit",
-            "value_as_stated",
-            "unit_as_stated",
-            "qualifier",
-            "basis",
-            "source",
-            "locator",
-            "note",
-            "project",
-        )
-        if c in points
-    ]
-    out = points[keep].copy()
-    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
-    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
-    out["source_title"] = out["source"].map(titles)
-    out["source_url"] = out["source"].map(urls)
-    return out
 
 
 def guard(render: Callable[[], None]) -> None:

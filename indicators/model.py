@@ -170,6 +170,14 @@ ProjectStatus = Literal[
     "suspended",
     "cancelled",
 ]
+# Statuses of a project not (yet) built: its bar runs to today, its route is dashed.
+NOT_BUILT: tuple[ProjectStatus, ...] = (
+    "proposed",
+    "announced",
+    "agreed",
+    "planned",
+    "under_construction",
+)
 Precision = Literal["exact", "approximate", "endpoints_only"]
 EventKind = Literal[
     "summit",
@@ -184,6 +192,15 @@ EventKind = Literal[
     "visit",
     "other",
 ]
+
+# The events a chart marks with a line: the relationship's turning points.
+MAJOR_EVENTS: tuple[EventKind, ...] = (
+    "summit",
+    "declaration",
+    "treaty",
+    "membership",
+    "institution",
+)
 
 
 class _Record(BaseModel):

@@ -11,9 +11,10 @@ import plotly.graph_objects as go
 import pytest
 
 from indicators import load_dataset
-from indicators.charts import project_views, standard, style, timeline, trade, views
+from indicators.charts import project_views, standard, timeline, trade, views
 from indicators.frames import formatting as fmt
 from indicators.frames import tidy as F
+from indicators.model import MAJOR_EVENTS
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -207,7 +208,7 @@ def test_many_events_are_drawn_in_one_pass(ds) -> None:
         sources=ds.sources,
         projects=ds.projects,
     )
-    days = many[many["kind"].isin(style.EVENT_KINDS)]["when"].nunique()
+    days = many[many["kind"].isin(MAJOR_EVENTS)]["when"].nunique()
     dotted = [s for s in fig.layout.shapes if s.line.dash == "dot"]
     assert len(dotted) == days
     assert all(s.yref == "y domain" and s.x0 == s.x1 for s in dotted)

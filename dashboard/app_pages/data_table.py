@@ -17,14 +17,13 @@ def render() -> None:
     st.title("Data")
     obs = ds.observations
     c1, c2 = st.columns(2)
-    indicator_names = dict(zip(ds.indicators["id"], ds.indicators["name"], strict=True))
     ind_options, ent_options, src_options = cached.data_filter_options(ds)
     ui.caption_label(c1, "Indicators")
     indicators = c1.multiselect(
         "Indicators",
         ind_options,
         default=state.pick_list(shared.get("dinds"), ind_options, []),
-        format_func=lambda i: indicator_names.get(i, i),
+        format_func=lambda i: roles.indicator_name(ds, i),
         key="data-indicators",
         label_visibility="collapsed",
     )

@@ -5,16 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.frames import labels
+from indicators.frames import labels, roles, tables
 
 
 def render() -> None:
     ds = ui.current_dataset()
     shared = state.shared()
     st.title("Investment")
-    inds = ds.indicators[ds.indicators["topic"] == "investment"]
     available = cached.indicators_with_data(ds, "investment")
-    label = dict(zip(inds["id"], inds["name"], strict=True))
     if not available:
         st.info(
             "No investment figures yet: add datapoints of an indicator with "
@@ -28,7 +26,7 @@ def render() -> None:
         "Indicators",
         available,
         default=state.pick_list(shared.get("inds"), available, cached.default_investment(ds)),
-        format_func=lambda i: label.get(i, i),
+        format_func=lambda i: roles.indicator_name(ds, i),
         key="investment-indicators",
         label_visibility="collapsed",
     )
@@ -57,7 +55,7 @@ def render() -> None:
     ui.chart(
         fig,
         key="investment-chart",
-        data=lambda: ui.chart_frame(shown, ds),
+        data=lambda: tables.chart_points(shown, ds),
         table=table,
         empty="No investment datapoint for these partners, indicators and years.",
     )

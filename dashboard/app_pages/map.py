@@ -10,8 +10,7 @@ import streamlit as st
 
 from dashboard import cached, state, ui
 from indicators import Dataset
-from indicators.frames import formatting as fmt
-from indicators.frames import labels, roles
+from indicators.frames import labels, projects, tables
 
 
 def render() -> None:
@@ -76,7 +75,7 @@ def render() -> None:
     event = ui.chart(
         fig,
         key="map-chart",
-        data=lambda: ui.chart_frame(values, ds),
+        data=lambda: tables.chart_points(values, ds),
         table=lambda: labels.datapoints(values, ds),
         on_select="rerun",
         selection_mode=("points",),
@@ -92,11 +91,8 @@ def _details_picker(
 ) -> str | None:
     """What the panel shows: picked here (by keyboard too) or by a click on the map, which
     moves this picker to it. Kept in the URL as ``select``."""
-    rel = ds.relationship
-    countries = [e for e in [rel.focus, *cached.map_partners(ds)] if e]
-    projects = ds.projects["id"].tolist() if show_projects and not ds.projects.empty else []
-    options = ["", *dict.fromkeys([*countries, *projects])]
-    pnames = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
+    choices = projects.detail_choices(ds, cached.map_partners(ds), show_projects)
+    options = ["", *choices]
     # A new click wins once; afterwards the picker keeps whatever the reader chooses.
     if clicked and clicked in options and clicked != st.session_state.get("map-last-click"):
         st.session_state["map-last-click"] = clicked
@@ -109,11 +105,7 @@ def _details_picker(
     choice = st.selectbox(
         "Details for",
         options,
-        format_func=lambda o: (
-            "Choose a country or project…"
-            if not o
-            else (roles.name(ds, o) if o in countries else pnames.get(o, o))
-        ),
+        format_func=lambda o: choices.get(o) or "Choose a country or project…",
         key="map-select",
         label_visibility="collapsed",
     )
@@ -147,40 +139,23 @@ def _panel(ds: Dataset, selected: str | None, names: dict[str, str], year: int |
         return
     if selected in names:
         st.subheader(ui.md(names[selected]))
-        obs = ds.observations
-        mine = obs[(obs["partner"] == selected) | (obs["reporter"] == selected)]
-        if year:
-            mine = mine[mine["year"] == year]
+        mine = projects.entity_datapoints(ds, selected, year)
         st.caption(f"{len(mine)} datapoint(s){f' for {year}' if year else ''}")
         _table(labels.datapoints(mine, ds))
         return
-    proj = ds.projects[ds.projects["id"] == selected]
-    if proj.empty:
+    p = projects.project_row(ds, selected)
+    if p is None:
         st.caption("Nothing is recorded for this selection.")
         return
-    p = proj.iloc[0]
     st.subheader(ui.md(p["name"]))
-    stale = " (possibly stale: not confirmed for over two years)" if p["stale"] else ""
-    st.caption(
-        f"{ui.md(labels.word(p['status']))} as of "
-        f"{ui.md(fmt.format_date(p['status_as_of']))}{stale}"
-    )
+    st.caption(ui.md(projects.status_line(p)))
     st.markdown("**Status history**")
     _table(labels.status_history(p["status_history"], ds))
-    ms = ds.milestones[ds.milestones["project"] == selected]
+    ms = projects.milestones_table(ds, selected)
     if not ms.empty:
         st.markdown("**Milestones**")
-        _table(
-            pd.DataFrame(
-                {
-                    "Date": ms["date"].map(fmt.format_date),
-                    "Milestone": ms["name"].map(labels.of(ds).prose),
-                    "Source": ms["source"].map(lambda s: fmt.source_label(ds.sources, s)),
-                    "Locator": ms["locator"],
-                }
-            )
-        )
-    figs = ds.observations[ds.observations["project"] == selected]
+        _table(ms)
+    figs = projects.project_datapoints(ds, selected)
     if not figs.empty:
         st.markdown("**Figures**")
         _table(labels.datapoints(figs, ds))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.frames import formatting as fmt
 from indicators.frames import labels, tables
 from indicators.frames import tidy as F
 
@@ -28,23 +26,11 @@ def render() -> None:
         max_chars=200,
         key="sources-search",
     )
-    table = cached.sources_table(ds)
-    if text:
-        needle = text.casefold()
-        hay = (
-            table["title"]
-            + " "
-            + table["publisher"]
-            + " "
-            + table["original_publisher"].fillna("")
-            + " "
-            + table["id"]
-        ).str.casefold()
-        table = table[hay.str.contains(needle, regex=False)]
+    table = tables.search_sources(cached.sources_table(ds), text)
     st.caption(f"{len(table)} of {len(src)} sources")
-    shown = table[list(tables.SOURCE_COLUMNS)].rename(columns=tables.SOURCE_COLUMNS)
+    shown = tables.sources_shown(table)
     st.dataframe(
-        shown.fillna(""),
+        shown,
         hide_index=True,
         width="stretch",
         height=420,
@@ -59,9 +45,7 @@ def render() -> None:
         format_func=lambda s: (
             "Choose a source to see its citation and datapoints…"
             if not s
-            else fmt.source_label(ds.sources, s)
-            + " · "
-            + str(fmt.source_row(ds.sources, s)["title"])
+            else tables.source_choice(ds, s)
         ),
         key="sources-pick",
     )
@@ -82,17 +66,10 @@ def render() -> None:
             mine, ds, columns=[c for c in labels.SHOWN if c not in ("Source", "Link")]
         )
         st.dataframe(table, hide_index=True, width="stretch")
-    excluded = ds.excluded[ds.excluded["source"] == row["id"]]
-    lab = labels.of(ds)
+    excluded = tables.excluded_table(ds, row["id"])
     if not excluded.empty:
         st.caption("Figures of this report left out, and why:")
-        st.dataframe(
-            pd.DataFrame(
-                {"Locator": excluded["locator"], "Reason": excluded["reason"].map(lab.prose)}
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(excluded, hide_index=True, width="stretch")
 
 
 ui.guard(render)

@@ -3,19 +3,17 @@ axis, and each project's volume series."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.frames import formatting as fmt
-from indicators.frames import labels
+from indicators.frames import labels, projects, tables
 
 
 def render() -> None:
     ds = ui.current_dataset()
     shared = state.shared()
     st.title("Timeline")
-    kinds = sorted(ds.projects["kind"].unique()) if not ds.projects.empty else []
+    kinds = projects.project_kinds(ds)
     c1, c2, c3 = st.columns([4, 2, 2])
     ui.caption_label(c1, "Project kinds")
     chosen = c1.multiselect(
@@ -37,13 +35,12 @@ def render() -> None:
     )
     state.publish(kinds=chosen, top=top, events=show_events)
     fig = cached.timeline_view(ds, kinds=chosen, top_level_only=top, show_events=show_events)
-    rows = cached.gantt_rows(ds)
-    shown = rows[rows["kind"].isin(chosen) & (rows["part_of"].isna() | (not top))]
+    shown = projects.gantt_shown(cached.gantt_rows(ds), chosen, top)
     ui.chart(
         fig,
         key="timeline-chart",
         data=lambda: shown,
-        table=lambda: _gantt_table(shown),
+        table=lambda: projects.gantt_table(shown),
         empty="No project of these kinds: choose other kinds, or add projects to the data.",
     )
     st.header("Events of the relationship")
@@ -57,7 +54,7 @@ def render() -> None:
     if not with_volumes:
         st.caption("No project has a volume series.")
         return
-    pname = dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
+    pname = projects.project_names(ds)
     longest = cached.default_volume_project(ds)
     c4, c5 = st.columns(2)
     project = ui.choose(
@@ -81,30 +78,12 @@ def render() -> None:
     )
     state.publish(project=project, series=indicator)
     vfig = cached.volumes_view(ds, project=project, indicator=indicator)
-    obs = ds.observations
-    picked = obs[(obs["project"] == project) & (obs["indicator"] == indicator)]
+    picked = projects.volume_points(ds, project, indicator)
     ui.chart(
         vfig,
         key="timeline-volumes",
-        data=lambda: ui.chart_frame(picked, ds),
+        data=lambda: tables.chart_points(picked, ds),
         table=lambda: labels.datapoints(picked, ds),
-    )
-
-
-def _gantt_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The bars as a table: what each project's bar spans, in words."""
-    return pd.DataFrame(
-        {
-            "Project": rows["name"],
-            "Kind": rows["kind"].map(labels.word),
-            "Status": rows["status"].map(labels.word),
-            "From": rows["start"].dt.strftime("%Y-%m-%d").map(fmt.format_date),
-            "To": [
-                "today (under way)" if o else fmt.format_date(e.strftime("%Y-%m-%d"))
-                for o, e in zip(rows["open_ended"], rows["end"], strict=True)
-            ],
-            "Status as of": rows["status_as_of"].map(fmt.format_date),
-        }
     )
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import cached, state, ui
 from indicators import Dataset
-from indicators.frames import labels, roles
+from indicators.frames import labels, roles, tables
 from indicators.frames import tidy as F
 
 
@@ -149,7 +149,7 @@ def render() -> None:
     ui.chart(
         fig,
         key="trade-chart",
-        data=lambda: ui.chart_frame(points, ds),
+        data=lambda: tables.chart_points(points, ds),
         table=lambda: labels.datapoints(points, ds),
         empty="No datapoint matches these filters: choose other partners, years or a "
         "calendar-year period.",

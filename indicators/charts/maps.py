@@ -20,6 +20,7 @@ from indicators.charts.style import (
     qualifier_notes,
 )
 from indicators.frames.formatting import format_date, format_value, pick_scale, source_label
+from indicators.model import NOT_BUILT
 from indicators.periods import parse_period
 
 
@@ -194,7 +195,7 @@ def _project_traces(
         seen_legend.add(legend_name)
         if len(waypoints) >= 2:
             dash = "dot" if p["precision"] in ("approximate", "endpoints_only") else "solid"
-            if p["status"] in ("planned", "under_construction", "agreed", "announced", "proposed"):
+            if p["status"] in NOT_BUILT:
                 dash = "dash"
             fig.add_trace(
                 go.Scattergeo(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.style import EVENT_KINDS, INK, esc
+from indicators.charts.style import INK, esc
 from indicators.frames.formatting import Scale, format_date, format_value, source_label, source_row
+from indicators.model import MAJOR_EVENTS
 from indicators.periods import parse_period
 
 # Differing figures listed in a point's hover; more are counted ("and 4 more").
@@ -71,7 +72,7 @@ def event_markers(
     if events is None or events.empty:
         return []
     cited: list[str] = []
-    shown = events[events["kind"].isin(EVENT_KINDS)]
+    shown = events[events["kind"].isin(MAJOR_EVENTS)]
     # Collected and set once: add_vline and add_annotation copy every shape or annotation
     # so far on each call, which took seconds for a few hundred events.
     lines: list[go.layout.Shape] = []

@@ -92,9 +92,6 @@ SYMBOLS = {
 }
 
 
-EVENT_KINDS = ("summit", "declaration", "treaty", "membership", "institution")
-
-
 def esc(text: object) -> str:
     """Data text, safe for plotly's HTML-like labels."""
     if text is None or (isinstance(text, float) and math.isnan(text)):

@@ -102,6 +102,73 @@ SOURCE_COLUMNS = {
 }
 
 
+def search_sources(table: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The rows of ``sources_table`` whose title, publisher, original publisher or id
+    contains ``text``, ignoring case; every row for no text."""
+    if not text:
+        return table
+    hay = (
+        table["title"].fillna("")
+        + " "
+        + table["publisher"].fillna("")
+        + " "
+        + table["original_publisher"].fillna("")
+        + " "
+        + table["id"]
+    ).str.casefold()
+    return table[hay.str.contains(text.casefold(), regex=False)]
+
+
+def sources_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``sources_table`` with the columns and headings readers see."""
+    return table[list(SOURCE_COLUMNS)].rename(columns=SOURCE_COLUMNS).fillna("")
+
+
+def source_choice(ds: Dataset, source_id: str) -> str:
+    """A source as a picker lists it: its short citation and its title."""
+    row = fmt.source_row(ds.sources, source_id) or {}
+    return f"{fmt.source_label(ds.sources, source_id)} · {row.get('title', '')}"
+
+
+def excluded_table(ds: Dataset, source_id: str) -> pd.DataFrame:
+    """The figures of a report left out of the data, and why."""
+    excluded = ds.excluded[ds.excluded["source"] == source_id]
+    return pd.DataFrame(
+        {"Locator": excluded["locator"], "Reason": excluded["reason"].map(L.of(ds).prose)}
+    )
+
+
+# The columns of a chart's CSV, where the datapoints have them.
+CHART_CSV_COLUMNS = (
+    "indicator",
+    "reporter",
+    "partner",
+    "period",
+    "value",
+    "unit",
+    "value_as_stated",
+    "unit_as_stated",
+    "qualifier",
+    "basis",
+    "source",
+    "locator",
+    "note",
+    "project",
+)
+
+
+def chart_points(points: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """The CSV behind a chart: the datapoints drawn, with their citations."""
+    if points.empty:
+        return points
+    out = points[[c for c in CHART_CSV_COLUMNS if c in points]].copy()
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+    urls = dict(zip(ds.sources["id"], ds.sources["url"], strict=True))
+    out["source_title"] = out["source"].map(titles)
+    out["source_url"] = out["source"].map(urls)
+    return out
+
+
 # The Data page: every datapoint with its figure as stated and its citation.
 DATA_COLUMNS = [
     "indicator",

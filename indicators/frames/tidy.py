@@ -21,6 +21,7 @@ from indicators.frames.formatting import (
     http_url,
     source_label,
 )
+from indicators.model import NOT_BUILT
 from indicators.periods import parse_period
 
 
@@ -332,10 +333,7 @@ def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
             for s in p["status_history"]
             if s["status"] == "operational"
         ]
-        open_ended = (
-            p["status"] in ("under_construction", "planned", "agreed", "announced", "proposed")
-            or not done
-        )
+        open_ended = p["status"] in NOT_BUILT or not done
         end = today if open_ended else min(done)
         if end <= start:
             end = start

@@ -1,0 +1,124 @@
+"""The projects as the pages list them: the status chart's table, the Gantt's bars in words,
+and what is recorded about one project or one country."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from indicators.dataset import Dataset
+from indicators.frames import formatting as fmt
+from indicators.frames import labels as L
+from indicators.frames import roles
+
+
+def top_projects(ds: Dataset) -> pd.DataFrame:
+    """The projects themselves, without the sections and lines that are part of one."""
+    projects = ds.projects
+    return projects[projects["part_of"].isna()] if not projects.empty else projects
+
+
+def project_names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds.projects["id"], ds.projects["name"], strict=True))
+
+
+def project_kinds(ds: Dataset) -> list[str]:
+    """The kinds of project the data holds, sorted."""
+    return sorted(ds.projects["kind"].unique()) if not ds.projects.empty else []
+
+
+def projects_table(ds: Dataset) -> pd.DataFrame:
+    """The projects the status chart counts (sections counted with their project)."""
+    top = top_projects(ds)
+    return pd.DataFrame(
+        {
+            "Project": top["name"],
+            "Kind": top["kind"].map(L.word),
+            "Status": top["status"].map(L.word),
+            "As of": top["status_as_of"].map(fmt.format_date),
+            "Source": top["status_source"].map(lambda s: fmt.source_label(ds.sources, s)),
+        }
+    )
+
+
+def status_points(ds: Dataset) -> pd.DataFrame:
+    """The status chart's CSV: each project's status, its date and source, by id."""
+    return ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]]
+
+
+def gantt_shown(rows: pd.DataFrame, kinds: Sequence[str], top_only: bool) -> pd.DataFrame:
+    """The Gantt's bars (rows of :func:`tidy.gantt_rows`) the Timeline's filters keep."""
+    keep = rows["kind"].isin(list(kinds))
+    if top_only:
+        keep &= rows["part_of"].isna()
+    return rows[keep]
+
+
+def gantt_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The bars as a table: what each project's bar spans, in words."""
+    return pd.DataFrame(
+        {
+            "Project": rows["name"],
+            "Kind": rows["kind"].map(L.word),
+            "Status": rows["status"].map(L.word),
+            "From": rows["start"].dt.strftime("%Y-%m-%d").map(fmt.format_date),
+            "To": [
+                "today (under way)" if o else fmt.format_date(e.strftime("%Y-%m-%d"))
+                for o, e in zip(rows["open_ended"], rows["end"], strict=True)
+            ],
+            "Status as of": rows["status_as_of"].map(fmt.format_date),
+        }
+    )
+
+
+def volume_points(ds: Dataset, project: str, indicator: str) -> pd.DataFrame:
+    """The datapoints of one project's volume series."""
+    obs = ds.observations
+    return obs[(obs["project"] == project) & (obs["indicator"] == indicator)]
+
+
+def detail_choices(ds: Dataset, partners: Sequence[str], with_projects: bool) -> dict[str, str]:
+    """What the Map's details panel can show, by id, with the name a reader sees: the focus
+    and its partners on the map, then the projects when the map draws them."""
+    rel = ds.relationship
+    choices = {e: roles.name(ds, e) for e in [rel.focus, *partners] if e}
+    if with_projects:
+        for pid, name in project_names(ds).items():
+            choices.setdefault(pid, name)
+    return choices
+
+
+def entity_datapoints(ds: Dataset, entity: str, year: int | None) -> pd.DataFrame:
+    """Every datapoint a country reports or is the partner of, in ``year`` where given."""
+    obs = ds.observations
+    mine = obs[(obs["partner"] == entity) | (obs["reporter"] == entity)]
+    return mine[mine["year"] == year] if year else mine
+
+
+def project_row(ds: Dataset, project: str) -> pd.Series | None:
+    found = ds.projects[ds.projects["id"] == project]
+    return None if found.empty else found.iloc[0]
+
+
+def status_line(row: pd.Series) -> str:
+    """A project's status as of its date, flagged where no source confirmed it lately."""
+    stale = " (possibly stale: not confirmed for over two years)" if row["stale"] else ""
+    return f"{L.word(row['status'])} as of {fmt.format_date(row['status_as_of'])}{stale}"
+
+
+def milestones_table(ds: Dataset, project: str) -> pd.DataFrame:
+    """A project's milestones with their citations."""
+    ms = ds.milestones[ds.milestones["project"] == project]
+    return pd.DataFrame(
+        {
+            "Date": ms["date"].map(fmt.format_date),
+            "Milestone": ms["name"].map(L.of(ds).prose),
+            "Source": ms["source"].map(lambda s: fmt.source_label(ds.sources, s)),
+            "Locator": ms["locator"],
+        }
+    )
+
+
+def project_datapoints(ds: Dataset, project: str) -> pd.DataFrame:
+    return ds.observations[ds.observations["project"] == project]
