@@ -77,7 +77,6 @@ SOURCE_KINDS = (
     "think_tank",
     "company",
 )
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # indicator -> (weight, stated units with their factor to the canonical unit, typical size
 # in the canonical unit, may be negative)

@@ -401,20 +401,21 @@ def _drawn(page: object, url: str, charts: int) -> float:
 def bench_export(repeats: int) -> None:
     from indicators import load_dataset
     from indicators.charts import standard
+    from indicators.export import browser
     from indicators.export import images as export
 
-    if export.chromium_path() is None:
+    if browser.chromium_path() is None:
         print("  (no Chromium: export figures skipped)")
         return
     ds = load_dataset(ROOT / "data")
     for chart in standard.standard_charts():
         fig = chart.build(ds)
-        export.stop()
+        browser.stop()
         cold = timed(lambda fig=fig: export.render(fig, "png"))
         warm = median([timed(lambda fig=fig: export.render(fig, "png")) for _ in range(repeats)])
         record(f"export {chart.id}: cold (browser start + PNG)", cold, "s")
         record(f"export {chart.id}: warm PNG", warm, "s", "< 0.5 s", warm < 0.5)
-    export.stop()
+    browser.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

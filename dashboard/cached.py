@@ -23,7 +23,7 @@ import streamlit as st
 from indicators import Dataset
 from indicators.charts import project_views, views
 from indicators.frames import formatting as fmt
-from indicators.frames import roles, tables
+from indicators.frames import projects, roles, tables, trade_tables
 from indicators.frames import tidy as frames
 
 P = ParamSpec("P")
@@ -111,11 +111,11 @@ volumes_view = cached(project_views.volumes_view)
 
 # What the charts draw, and the tables beside them
 trade_points = cached(views.trade_points)
-mirror_rows = cached(views.mirror_rows)
-stated_growth = cached(views.stated_growth)
+mirror_rows = cached(trade_tables.mirror_rows)
+stated_growth = cached(trade_tables.stated_growth)
 investment_points = cached(tables.investment_points)
 map_series = cached(project_views.map_series)
-gantt_rows = cached(frames.gantt_rows)
+gantt_rows = cached(projects.gantt_rows)
 series = cached(frames.series)
 headline = cached(frames.headline)
 partial_labels = cached(frames.partial_labels)

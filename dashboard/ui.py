@@ -24,6 +24,7 @@ from dashboard.loading import TOPOJSON_URL
 from indicators import Dataset
 from indicators.charts import style
 from indicators.charts.describe import description
+from indicators.export import browser
 from indicators.export import images as export
 from indicators.frames import roles
 from indicators.frames.tidy import MIRROR_NOTE
@@ -170,10 +171,10 @@ def _image(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
 
 def download_menu(fig: go.Figure, *, key: str, data: ChartData) -> None:
     stem = export.file_stem(fig)
-    available = export.chromium_path() is not None
+    available = browser.chromium_path() is not None
     # An expander, not a popover: its buttons follow it in the tab order.
     with st.expander("Download", icon=":material/download:"):
-        failure = export.last_failure()
+        failure = browser.last_failure()
         if available and failure:  # a browser that crashed or hung: said once, plainly
             st.warning(failure)
         if available:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from indicators.check import observations as obschecks
+from indicators.check.conflicts import check_duplicates_and_conflicts
 from indicators.check.records import (
     check_figure_coverage,
     check_references,
@@ -192,7 +193,7 @@ def _validate_files(path: str | os.PathLike[str], today: date) -> tuple[Dataset,
     check_references(records, index, problems, today)
     check_source_addresses(records, problems)
     obschecks.check_references(obs, index, problems)
-    obschecks.check_duplicates_and_conflicts(obs, index, problems)
+    check_duplicates_and_conflicts(obs, index, problems)
     check_unused_sources(records, problems, obschecks.sources_used(obs))
     obschecks.check_periods(obs, problems, today)
     check_figure_coverage(records, problems, obschecks.figures_cited(obs))

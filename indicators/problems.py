@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -10,6 +11,8 @@ from typing import Literal
 # An error keeps the record out; a warning asks a contributor to act (and fails --strict);
 # a notice is information a reader should see, such as a disagreement the data explains.
 Severity = Literal["error", "warning", "notice"]
+
+_LINE_REF = re.compile(r"(\.ya?ml):\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,12 @@ class Problem:
                 self.severity,
             ),
         )
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """The same problem before and after an edit: lines move when records are inserted
+        above, so the line (also where the message names one) is no part of it."""
+        return (self.code, self.file, self.field, _LINE_REF.sub(r"\1", self.message))
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

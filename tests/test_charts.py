@@ -13,7 +13,7 @@ import pytest
 from indicators import load_dataset
 from indicators.charts import project_views, standard, timeline, trade, views
 from indicators.frames import formatting as fmt
-from indicators.frames import tidy as F
+from indicators.frames.projects import gantt_rows
 from indicators.model import MAJOR_EVENTS
 
 DATA = Path(__file__).parent.parent / "data"
@@ -202,7 +202,7 @@ def test_many_events_are_drawn_in_one_pass(ds) -> None:
         ignore_index=True,
     )
     fig = timeline.build_gantt(
-        F.gantt_rows(ds),
+        gantt_rows(ds),
         milestones=ds.milestones,
         events=many,
         sources=ds.sources,

@@ -10,7 +10,7 @@ import pytest
 
 from indicators import validate_dataset
 from indicators.cli import main
-from indicators.contrib import scaffold
+from indicators.contrib import scaffold, yamlwrite
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ORDA = "001-orda-china-ca-trade-2024"
@@ -355,7 +355,7 @@ def test_dry_run_writes_nothing(data: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_insert_record_into_an_empty_or_missing_section() -> None:
     record = {"source": "x", "locator": "fig 1", "reason": "no period"}
-    text, first, last = scaffold.insert_record("sources: []\n", "excluded", record)
+    text, first, last = yamlwrite.insert_record("sources: []\n", "excluded", record)
     assert text == (
         "sources: []\n\nexcluded:\n  - source: x\n    locator: fig 1\n    reason: no period\n"
     )
@@ -364,7 +364,7 @@ def test_insert_record_into_an_empty_or_missing_section() -> None:
         "    locator: fig 1",
         "    reason: no period",
     ]
-    text, first, last = scaffold.insert_record("excluded:\n# later\n", "excluded", record)
+    text, first, last = yamlwrite.insert_record("excluded:\n# later\n", "excluded", record)
     assert text == (
         "excluded:\n  - source: x\n    locator: fig 1\n    reason: no period\n# later\n"
     )

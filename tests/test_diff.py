@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indicators.cli import main
-from indicators.contrib import diff
+from indicators.contrib import diff, diffmarkdown
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -138,13 +138,15 @@ TODAY = date(2026, 1, 1)
 
 def test_changelog_against_the_working_tree(repo: Path) -> None:
     log = diff.changelog("main", None, "data", today=TODAY)
-    assert diff.to_markdown(log) == EXPECTED
+    assert diffmarkdown.to_markdown(log) == EXPECTED
 
 
 def test_changelog_between_two_commits_matches_the_working_tree(repo: Path) -> None:
     _git(repo, "commit", "-q", "-am", "the pull request")
     log = diff.changelog("main~1", "main", "data", today=TODAY)
-    assert diff.to_markdown(log) == EXPECTED.replace("`main` → `working tree`", "`main~1` → `main`")
+    assert diffmarkdown.to_markdown(log) == EXPECTED.replace(
+        "`main` → `working tree`", "`main~1` → `main`"
+    )
 
 
 def test_diff_command_prints_the_changelog(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,7 +165,7 @@ def test_a_corrected_period_is_a_change_not_a_removal(repo: Path) -> None:
     path.write_text(REPORT_B.replace('period: "2023", value: 41', 'period: "2023-H1", value: 41'))
     log = diff.changelog("main", None, "data", today=TODAY)
     assert (len(log.added), len(log.removed)) == (0, 0)
-    assert [(c.where, diff._change_text(c)) for c in log.changed] == [
+    assert [(c.where, diffmarkdown._change_text(c)) for c in log.changed] == [
         ("data/reports/002-b.yaml:9", "period: 2023 → 2023-H1")
     ]
 
@@ -172,7 +174,7 @@ def test_other_records_and_resolved_problems(repo: Path) -> None:
     path = repo / "data" / "reports" / "001-a.yaml"
     path.write_text(REPORT_A.replace("title: Report A", "title: Report A, revised"))
     (repo / "data" / "reports" / "002-b.yaml").write_text(REPORT_B)
-    text = diff.to_markdown(diff.changelog("main", None, "data", today=TODAY))
+    text = diffmarkdown.to_markdown(diff.changelog("main", None, "data", today=TODAY))
     assert (
         "- changed source `001-a` at `data/reports/001-a.yaml:2`: title: Report A → "
         "Report A, revised" in text
@@ -182,7 +184,7 @@ def test_other_records_and_resolved_problems(repo: Path) -> None:
 
 def test_no_change(repo: Path) -> None:
     _git(repo, "checkout", "-q", "--", "data")
-    text = diff.to_markdown(diff.changelog("main", None, "data", today=TODAY))
+    text = diffmarkdown.to_markdown(diff.changelog("main", None, "data", today=TODAY))
     assert text.endswith("No datapoint, record or problem changed.\n")
 
 
@@ -205,10 +207,10 @@ def test_outside_a_repository(
 def test_charts_option_renders_before_and_after(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from indicators.export import images as export
+    from indicators.export import browser
 
-    if export.chromium_path() is None:
-        pytest.fail(export.missing_browser_message())
+    if browser.chromium_path() is None:
+        pytest.fail(browser.missing_browser_message())
     out = tmp_path / "charts"
     assert main(["diff", "main", "--charts", str(out)]) == 0
     text = capsys.readouterr().out

@@ -16,22 +16,23 @@ import pytest
 
 from indicators import load_dataset
 from indicators.charts import standard, views
+from indicators.export import browser
 from indicators.export import images as export
 
 DATA = Path(__file__).parent.parent / "data"
 needs_chromium = pytest.mark.skipif(
-    export.chromium_path() is None and not os.environ.get("CI"),
+    browser.chromium_path() is None and not os.environ.get("CI"),
     reason="Chromium is not installed (apt-get install chromium)",
 )
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
-    if export.chromium_path() is None:
+    if browser.chromium_path() is None:
         pytest.fail("Chromium is required for image export tests (apt-get install chromium)")
     ds = load_dataset(DATA)
     out: dict[str, dict[str, bytes]] = {}
-    with export.session():
+    with browser.session():
         for chart in standard.standard_charts():
             fig = chart.build(ds)
             out[chart.id] = {fmt: export.render(fig, fmt) for fmt in export.FORMATS}
@@ -194,7 +195,7 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    if shutil.which("chromium") is None and export.chromium_path() is None:
+    if shutil.which("chromium") is None and browser.chromium_path() is None:
         assert run.returncode == 1
         return
     assert run.returncode == 1
@@ -223,12 +224,12 @@ def test_a_reused_tab_draws_exactly_what_a_fresh_one_does(monkeypatch: pytest.Mo
 
     runs = {}
     for reuse in (False, True):
-        monkeypatch.setattr(export, "REUSE_TAB", reuse)
-        export.stop()
+        monkeypatch.setattr(browser, "REUSE_TAB", reuse)
+        browser.stop()
         try:
             runs[reuse] = [export.render(charts[c], fmt) for c, fmt in order]
         finally:
-            export.stop()
+            browser.stop()
     for (chart, fmt), fresh, reused in zip(order, runs[False], runs[True], strict=True):
         if fmt == "png":
             assert pixels(fresh) == pixels(reused), chart
@@ -277,7 +278,7 @@ def test_images_carry_their_title_and_description_as_alt_text() -> None:
     from indicators.export import alttext
 
     fig = views.trade_view(load_dataset(DATA))
-    with export.session():
+    with browser.session():
         png, svg = export.render(fig, "png"), export.render(fig, "svg")
     text = alttext.png_text(png)
     assert text["Title"] == "Total trade"

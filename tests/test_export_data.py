@@ -13,7 +13,7 @@ from frictionless import validate
 
 from indicators import load_dataset
 from indicators.cli import main
-from indicators.export import datapackage
+from indicators.export import datapackage, package_tables
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -29,7 +29,7 @@ def test_frictionless_validates_the_package_without_errors(package: Path) -> Non
     report = validate(str(package / "datapackage.json"))
     errors = [f"{t.name}: {e.type}: {e.message}" for t in report.tasks for e in t.errors]
     assert report.valid, errors[:10]
-    assert {t.name for t in report.tasks} == {t.name for t in datapackage.TABLES}
+    assert {t.name for t in report.tasks} == {t.name for t in package_tables.TABLES}
 
 
 def test_package_descriptor(package: Path) -> None:
@@ -46,7 +46,7 @@ def test_package_descriptor(package: Path) -> None:
     refs = {fk["fields"]: fk["reference"]["resource"] for fk in obs["schema"]["foreignKeys"]}
     assert refs["source"] == "sources" and refs["indicator"] == "indicators"
     assert sorted(p.name for p in package.iterdir()) == sorted(
-        ["datapackage.json", *(f"{t.name}.csv" for t in datapackage.TABLES)]
+        ["datapackage.json", *(f"{t.name}.csv" for t in package_tables.TABLES)]
     )
 
 

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import load_dataset
 from indicators.cli import main
+from indicators.export import browser
 from indicators.export import images as export
 from indicators.read import cache
 
@@ -231,7 +232,7 @@ def test_an_unusable_cache_folder_only_costs_speed(
 # ---- image export: browser missing, failing, crashing, hanging ---------------------------------
 
 needs_chromium = pytest.mark.skipif(
-    export.chromium_path() is None and not os.environ.get("CI"),
+    browser.chromium_path() is None and not os.environ.get("CI"),
     reason="Chromium is not installed (apt-get install chromium)",
 )
 
@@ -251,10 +252,10 @@ def _figure() -> go.Figure:
 def quick_export(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("INDICATORS_EXPORT_TIMEOUT", "4")
     monkeypatch.setenv("INDICATORS_EXPORT_START_TIMEOUT", "30")
-    export.stop()
+    browser.stop()
     yield monkeypatch
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    export.stop()
+    browser.stop()
 
 
 def _timed_failure(kind: type[Exception]) -> tuple[str, float]:
@@ -266,7 +267,7 @@ def _timed_failure(kind: type[Exception]) -> tuple[str, float]:
 
 def test_missing_browser_is_reported_at_once(quick_export: pytest.MonkeyPatch) -> None:
     quick_export.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    message, took = _timed_failure(export.ExportUnavailable)
+    message, took = _timed_failure(browser.ExportUnavailable)
     assert "apt-get install chromium" in message and took < 1
 
 
@@ -281,11 +282,11 @@ def test_a_browser_that_fails_to_start_gives_a_clear_message_then_recovers(
 ) -> None:
     quick_export.setenv("BROWSER_PATH", str(_fake_browser(tmp_path, body)))
     quick_export.setenv("INDICATORS_EXPORT_START_TIMEOUT", "5")
-    message, took = _timed_failure(export.ExportFailed)
+    message, took = _timed_failure(browser.ExportFailed)
     quick_export.setenv("INDICATORS_EXPORT_START_TIMEOUT", "30")
     assert message.startswith("Image export failed: the browser") and "Try again" in message
     assert took < 20, f"{took:.1f}s"
-    assert export.last_failure() == message
+    assert browser.last_failure() == message
     assert (
         subprocess.run(
             ["pgrep", "-f", "sleep 600"], capture_output=True, check=False
@@ -295,7 +296,7 @@ def test_a_browser_that_fails_to_start_gives_a_clear_message_then_recovers(
     )
     quick_export.delenv("BROWSER_PATH")
     assert export.render(_figure(), "svg").lstrip().startswith(b"<svg")
-    assert export.last_failure() is None
+    assert browser.last_failure() is None
 
 
 @needs_chromium
@@ -303,7 +304,7 @@ def test_a_browser_that_crashes_between_images_is_replaced(
     quick_export: pytest.MonkeyPatch,
 ) -> None:
     assert export.render(_figure(), "svg")
-    os.killpg(export._worker.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
+    os.killpg(browser._worker.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
     time.sleep(0.3)
     started = time.monotonic()
     assert export.render(_figure(), "png").startswith(b"\x89PNG")
@@ -315,10 +316,10 @@ def test_a_browser_that_hangs_while_drawing_is_abandoned_in_bounded_time(
     quick_export: pytest.MonkeyPatch,
 ) -> None:
     assert export.render(_figure(), "svg")
-    hung = export._worker.process  # type: ignore[union-attr]
+    hung = browser._worker.process  # type: ignore[union-attr]
     os.killpg(hung.pid, signal.SIGSTOP)
     try:
-        message, took = _timed_failure(export.ExportFailed)
+        message, took = _timed_failure(browser.ExportFailed)
     finally:
         try:
             os.killpg(hung.pid, signal.SIGCONT)
@@ -385,8 +386,8 @@ def _fake_render(monkeypatch: pytest.MonkeyPatch) -> None:
     """Images of a realistic size without a browser: the disk is what is under test."""
     from contextlib import nullcontext
 
-    monkeypatch.setattr(export, "chromium_path", lambda: "/usr/bin/chromium")
-    monkeypatch.setattr(export, "session", nullcontext)
+    monkeypatch.setattr(browser, "chromium_path", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(browser, "session", nullcontext)
     monkeypatch.setattr(export, "render", lambda fig, fmt, **kw: b"%PDF-1.7\n" + b"x" * 30_000)
 
 

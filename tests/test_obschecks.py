@@ -1,10 +1,10 @@
 """The column-wise observation checks against a plain loop over records.
 
-The checks in ``indicators/obschecks.py`` work on whole columns for speed. Here a direct
-record-by-record statement of the same rules (references, units, signs, ranges, duplicates,
-conflicts between sources, future periods) is run on random observations drawn from small
-pools, so that unknown ids, duplicates and conflicting figures are common, and the two must
-give the same problems in the same order.
+The checks in ``indicators/check/observations.py`` and ``conflicts.py`` work on whole
+columns for speed. Here a direct record-by-record statement of the same rules (references,
+units, signs, ranges, duplicates, conflicts between sources, future periods) is run on
+random observations drawn from small pools, so that unknown ids, duplicates and conflicting
+figures are common, and the two must give the same problems in the same order.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import pytest
 from indicators import load_dataset
 from indicators.frames import formatting as fmt
 from indicators.frames import tidy as F
+from indicators.frames.projects import gantt_rows
 from indicators.periods import PeriodError, parse_period
 
 DATA = Path(__file__).parent.parent / "data"
@@ -143,7 +144,7 @@ def test_mirror_table_pairs_both_reporters(ds) -> None:
 
 def test_gantt_runs_open_projects_to_today(ds) -> None:
     today = date(2026, 11, 30)
-    rows = F.gantt_rows(ds, today)
+    rows = gantt_rows(ds, today)
     cku = rows[rows["id"] == "cku-railway"].iloc[0]
     assert cku["open_ended"] and cku["end"] == pd.Timestamp(today)
     done = rows[~rows["open_ended"]]

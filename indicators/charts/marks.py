@@ -1,4 +1,5 @@
-"""Hover rows and event markers shared by the time charts, with labels that do not collide."""
+"""What the time charts share: series names, hover rows and event markers whose labels do
+not collide."""
 
 from __future__ import annotations
 
@@ -182,3 +183,14 @@ def _label_rows(xs: list[float], span: float) -> list[int]:
         last[row] = pos
         out.append(row)
     return out
+
+
+def series_name(
+    reporter: str | None, partner: str | None, names: dict[str, str], mixed: bool
+) -> str:
+    # One name everywhere, the group's too: "Central Asia", never "(total)" on one page and
+    # "(five countries)" on another.
+    p = names.get(partner or "", partner or "")
+    if mixed and reporter:
+        return f"{p} ({names.get(reporter, reporter)}'s data)"
+    return p

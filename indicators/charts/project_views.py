@@ -10,8 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts import maps, timeline
-from indicators.charts.views import context, measure_indicator, stamp
+from indicators.charts.views import context, stamp
 from indicators.dataset import Dataset
+from indicators.frames import projects as P
 from indicators.frames import roles as R
 from indicators.frames import tidy as F
 
@@ -24,7 +25,7 @@ def map_partners(ds: Dataset) -> list[str]:
 
 def map_series(ds: Dataset, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
     """The focus's figures with each counterpart, for the map's shading."""
-    indicator = indicator or measure_indicator(ds, "total") or ""
+    indicator = indicator or R.trade_measure(ds, "total") or ""
     return F.series(
         ds,
         indicator,
@@ -68,7 +69,7 @@ def map_view(
     today: date | None = None,
 ) -> go.Figure:
     rel = ds.relationship
-    indicator = indicator or measure_indicator(ds, "total") or ""
+    indicator = indicator or R.trade_measure(ds, "total") or ""
     if year is None:
         year = default_map_year(ds, indicator)
     values = map_series(ds, indicator, year) if year else map_series(ds, indicator).iloc[0:0]
@@ -109,7 +110,7 @@ def timeline_view(
     today: date | None = None,
     chart_id: str = "timeline",
 ) -> go.Figure:
-    rows = F.gantt_rows(ds, today)
+    rows = P.gantt_rows(ds, today)
     if kinds:
         rows = rows[rows["kind"].isin(kinds)]
     if top_level_only:

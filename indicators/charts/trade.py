@@ -1,11 +1,11 @@
-"""Trade charts: the trade timeline, mirror statistics and dated points (stocks, pledges)."""
+"""Trade charts: the trade timeline by partner and year, and mirror statistics."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.marks import HOVER, event_markers, hover_rows
+from indicators.charts.marks import HOVER, event_markers, hover_rows, series_name
 from indicators.charts.style import (
     GROUP_INK,
     INK,
@@ -13,7 +13,6 @@ from indicators.charts.style import (
     colour_for,
     esc,
     layout,
-    pretty,
     qualifier_notes,
 )
 from indicators.frames.formatting import Scale, format_value, pick_scale, source_label, source_row
@@ -35,17 +34,6 @@ def _with_gaps(xs: list[int], ys: list[float], extra: list) -> tuple[list, list,
         out_y.append(y)
         out_e.append(e)
     return out_x, out_y, out_e
-
-
-def _series_name(
-    reporter: str | None, partner: str | None, names: dict[str, str], mixed: bool
-) -> str:
-    # One name everywhere, the group's too: "Central Asia", never "(total)" on one page and
-    # "(five countries)" on another.
-    p = names.get(partner or "", partner or "")
-    if mixed and reporter:
-        return f"{p} ({names.get(reporter, reporter)}'s data)"
-    return p
 
 
 def build_trade_timeline(
@@ -91,7 +79,7 @@ def build_trade_timeline(
         points.groupby(["reporter", "partner"], sort=False, dropna=False)
     ):
         grp = grp.sort_values("year")
-        name = _series_name(reporter, partner, names, mixed)
+        name = series_name(reporter, partner, names, mixed)
         colour = colour_for(partner, i, colours)
         hover = (
             hover_rows(grp, sources, scale)
@@ -196,7 +184,7 @@ def build_trade_timeline(
                     x=grp["year"].tolist(),
                     y=(grp["value"] / scale.divisor).tolist(),
                     mode="markers+text",
-                    name=esc(f"Target: {_series_name(None, partner, names, False)}"),
+                    name=esc(f"Target: {series_name(None, partner, names, False)}"),
                     marker={"symbol": "star", "size": 14, "color": colour_for(partner, i, colours)},
                     text=[
                         esc(format_value(v, u, q, None, sign=True))
@@ -348,74 +336,3 @@ def build_mirror_chart(
         margin={"b": 110},
     )
     return fig
-
-
-def build_dated_points(
-    points: pd.DataFrame,
-    *,
-    sources: pd.DataFrame,
-    names: dict[str, str],
-    title: str,
-    subtitle: str = "",
-    chart_id: str = "investment",
-    colours: dict[str, str] | None = None,
-    indicator_names: dict[str, str] | None = None,
-    focus: str = "",
-    group: str | None = None,
-    events: pd.DataFrame | None = None,
-    height: int = 480,
-) -> go.Figure:
-    """Stocks and cumulative figures at the dates they refer to (investment, volumes)."""
-    fig = go.Figure()
-    cited: list[str] = []
-    qualifiers: list[str] = []
-    unit = points["unit"].iloc[0] if not points.empty else "USD"
-    scale = pick_scale(unit, points["value"].tolist() if not points.empty else [])
-    group_cols = ["indicator", "reporter", "partner", "basis"]
-    for i, (key, grp) in enumerate(points.groupby(group_cols, sort=False, dropna=False)):
-        indicator, reporter, partner, basis = key
-        grp = grp.sort_values("period_end")
-        who = _series_name(reporter, partner, names, False)
-        if isinstance(reporter, str) and reporter != focus:
-            who = f"{who} ({names.get(reporter, reporter)}'s figure)"
-        what = (indicator_names or {}).get(str(indicator)) or pretty(str(indicator))
-        name = f"{what}: {who}" + (f" ({basis})" if basis != "actual" else "")
-        colour = colour_for(partner if isinstance(partner, str) else "", i, colours)
-        fig.add_trace(
-            go.Scatter(
-                x=grp["period_end"].tolist(),
-                y=(grp["value"] / scale.divisor).tolist(),
-                # A line between two bounds ("more than 30", "more than 40") would draw a path
-                # the sources never stated: join only exact figures.
-                mode="lines+markers"
-                if basis == "actual" and (grp["qualifier"] == "exact").all()
-                else "markers",
-                name=esc(name),
-                line={"color": colour, "width": 2, "dash": "solid" if basis == "actual" else "dot"},
-                marker={
-                    "symbol": [
-                        ("star" if basis != "actual" else SYMBOLS.get(q, "circle"))
-                        for q in grp["qualifier"]
-                    ],
-                    "size": 10,
-                    "color": colour,
-                    "line": {"width": 2, "color": colour},
-                },
-                customdata=hover_rows(grp, sources, scale),
-                hovertemplate=HOVER,
-            )
-        )
-        cited += grp["source"].tolist()
-        qualifiers += grp["qualifier"].tolist()
-    cited += event_markers(fig, events, year_axis=False, x_range=None)
-    fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
-    fig.update_xaxes(title=None)
-    return layout(
-        fig,
-        chart_id=chart_id,
-        title=title,
-        subtitle=subtitle,
-        sources=[source_label(sources, s) for s in cited],
-        notes=qualifier_notes(qualifiers),
-        height=height,
-    )

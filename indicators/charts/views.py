@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts import style, trade
+from indicators.charts import dated, style, trade
 from indicators.charts.describe import describe
 from indicators.dataset import Dataset
 from indicators.frames import formatting as fmt
@@ -19,7 +19,6 @@ from indicators.frames import labels as L
 from indicators.frames import roles as R
 from indicators.frames import tidy as F
 from indicators.frames.tables import indicators_with_data
-from indicators.periods import parse_period
 
 
 def _years_text(years: tuple[int, int] | None) -> str:
@@ -47,10 +46,6 @@ def context(ds: Dataset) -> dict:
     return {"sources": ds.sources, "names": fmt.entity_names(ds), "colours": style.colours(ds)}
 
 
-def measure_indicator(ds: Dataset, measure: str) -> str | None:
-    return R.trade_measures(ds).get(measure)
-
-
 def _balance(
     ds: Dataset,
     reporters: Sequence[str],
@@ -68,8 +63,8 @@ def _balance(
         "partial_label": partial_label,
         "years": years,
     }
-    ex = F.series(ds, measure_indicator(ds, "exports") or "", **kw)
-    im = F.series(ds, measure_indicator(ds, "imports") or "", **kw)
+    ex = F.series(ds, R.trade_measure(ds, "exports") or "", **kw)
+    im = F.series(ds, R.trade_measure(ds, "imports") or "", **kw)
     if ex.empty or im.empty:
         return ex.iloc[0:0]
     merged = ex.merge(im, on=["reporter", "partner", "period", "unit"], suffixes=("", "_im"))
@@ -93,10 +88,6 @@ def _balance(
     return out[keep.to_numpy()].reset_index(drop=True)
 
 
-def view_of(ds: Dataset, view: str | None) -> str:
-    return view or ds.relationship.focus
-
-
 def trade_points(
     ds: Dataset,
     *,
@@ -110,7 +101,7 @@ def trade_points(
     """The datapoints the trade chart draws. ``view``: whose trade (the focus by default);
     ``reporter``: ``view`` (its own statistics), ``partner`` (each partner's statistics of
     the same trade) or ``both``."""
-    view = view_of(ds, view)
+    view = R.view_of(ds, view)
     partners = list(partners) if partners is not None else R.default_partners(ds, view)
     annual = period == "annual"
     partial = None if annual else period
@@ -118,7 +109,7 @@ def trade_points(
     own = [(view, p) for p in partners]
     mirrored = [(p, view) for p in partners if p not in groups]
     pairs = {"view": own, "partner": mirrored}.get(reporter, own + mirrored)
-    indicator = measure_indicator(ds, measure)
+    indicator = R.trade_measure(ds, measure)
     frames = []
     for rep, par in pairs:
         if measure == "balance":
@@ -151,7 +142,7 @@ def trade_points(
 
 def default_years(ds: Dataset, span: int = 13) -> tuple[int, int]:
     """The recent years where the series are dense: the last ``span`` years with data."""
-    total = measure_indicator(ds, "total")
+    total = R.trade_measure(ds, "total")
     lo, hi = F.year_bounds(ds, [total] if total else None)
     return max(lo, hi - span), hi
 
@@ -173,7 +164,7 @@ def trade_view(
     height: int = 480,
 ) -> go.Figure:
     rel = ds.relationship
-    view = view_of(ds, view)
+    view = R.view_of(ds, view)
     partners = list(partners) if partners is not None else R.default_partners(ds, view)
     years = years or default_years(ds)
     points = trade_points(
@@ -185,7 +176,7 @@ def trade_view(
         period=period,
         years=years,
     )
-    total_id = measure_indicator(ds, "total")
+    total_id = R.trade_measure(ds, "total")
     # The share of a total: the group's figure where the view is the focus.
     whole = rel.group if view == rel.focus else None
     total = None
@@ -193,7 +184,7 @@ def trade_view(
         points = points[points["partner"] != whole]
         total = F.series(
             ds,
-            measure_indicator(ds, measure) or total_id or "",
+            R.trade_measure(ds, measure) or total_id or "",
             reporters=[view],
             partners=[whole],
             annual=period == "annual",
@@ -262,10 +253,10 @@ def mirror_view(
     years: tuple[int, int] | None = None,
     view: str | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    view = view_of(ds, view)
-    chosen = mirror_partners(ds, view, partners)
+    view = R.view_of(ds, view)
+    chosen = R.mirror_partners(ds, view, partners)
     table = F.mirror_table(
-        ds, chosen, years, indicator=measure_indicator(ds, "total") or "", focus=view
+        ds, chosen, years, indicator=R.trade_measure(ds, "total") or "", focus=view
     )
     who = R.name(ds, view)
     fig = trade.build_mirror_chart(
@@ -277,13 +268,6 @@ def mirror_view(
         "own statistics, US dollars",
     )
     return stamp(fig, ds), table
-
-
-def mirror_partners(ds: Dataset, view: str, partners: Sequence[str] | None) -> list[str]:
-    """Mirror statistics pair two reporters: groups are left out; none chosen means all."""
-    groups = R.groups(ds)
-    chosen = [p for p in (partners or ()) if p not in groups]
-    return chosen or [p for p in R.counterparts(ds, view) if p not in groups]
 
 
 def investment_view(
@@ -313,7 +297,7 @@ def investment_view(
         obs[mask], ds.sources, keys=("indicator", "reporter", "partner", "period", "unit", "basis")
     )
     return stamp(
-        trade.build_dated_points(
+        dated.build_dated_points(
             points,
             **context(ds),
             indicator_names=L.of(ds).indicators,
@@ -334,99 +318,3 @@ def default_investment(ds: Dataset) -> list[str]:
     else every investment indicator with data."""
     present = indicators_with_data(ds, "investment")
     return [i for i in R.headline_indicators(ds, "investment") if i in present] or present
-
-
-def stated_growth(
-    ds: Dataset, partners: Sequence[str], years: tuple[int, int], view: str | None = None
-) -> pd.DataFrame:
-    """Trade growth rates as sources state them, next to the growth the levels give."""
-    cols = ["Partner", "Period", "Compared with", "Stated", "Derived from levels", "Source"]
-    obs = ds.observations
-    growth = R.role_indicator(ds, "growth")
-    total = measure_indicator(ds, "total")
-    if obs.empty or growth is None or total is None:
-        return pd.DataFrame(columns=cols)
-    view = view_of(ds, view)
-    stated = obs[
-        (obs["indicator"] == growth)
-        & (obs["reporter"] == view)
-        & obs["partner"].isin(partners)
-        & obs["year"].between(*years)
-        & (obs["unit"] == "percent")
-    ]
-    if stated.empty:
-        return pd.DataFrame(columns=cols)
-    levels = F.series(ds, total, reporters=[view], partners=list(partners), annual=None, unit="USD")
-    lookup = dict(
-        zip(zip(levels["partner"], levels["period"], strict=True), levels["value"], strict=True)
-    )
-    rows = []
-    for partner, period, base, value, qualifier, source in zip(
-        stated["partner"],
-        stated["period"],
-        stated["base_period"],
-        stated["value"],
-        stated["qualifier"],
-        stated["source"],
-        strict=True,
-    ):
-        now, then = lookup.get((partner, period)), lookup.get((partner, base))
-        derived = (
-            f"{(now / then - 1) * 100:+.1f}%" if isinstance(base, str) and now and then else "–"
-        )
-        rows.append(
-            {
-                "Partner": R.name(ds, partner),
-                "Period": L.period(period),
-                "Compared with": L.period(base),
-                "Stated": fmt.format_value(value, "percent", qualifier),
-                "Derived from levels": derived,
-                "Source": fmt.source_label(ds.sources, source),
-            }
-        )
-    return pd.DataFrame(rows, columns=cols)
-
-
-def mirror_rows(
-    ds: Dataset,
-    *,
-    partners: Sequence[str] | None = None,
-    years: tuple[int, int] | None = None,
-    view: str | None = None,
-) -> pd.DataFrame:
-    """The mirror table as the Trade page lists it: figures as stated, gap, short citations."""
-    view = view_of(ds, view)
-    table = F.mirror_table(
-        ds,
-        mirror_partners(ds, view, partners),
-        years,
-        indicator=measure_indicator(ds, "total") or "",
-        focus=view,
-    )
-    names = fmt.entity_names(ds)
-    labels = {
-        s: fmt.source_label(ds.sources, s)
-        for s in {*table["focus_source"], *table["partner_source"]}
-    }
-    return pd.DataFrame(
-        {
-            "partner": table["partner"].map(names),
-            "period": [parse_period(p).label() for p in table["period"]],
-            "focus": [
-                fmt.format_value(v, u, q)
-                for v, u, q in zip(
-                    table["focus_value"], table["unit"], table["focus_qualifier"], strict=True
-                )
-            ],
-            "own": [
-                fmt.format_value(v, u, q)
-                for v, u, q in zip(
-                    table["partner_value"], table["unit"], table["partner_qualifier"], strict=True
-                )
-            ],
-            "gap": [f"{g:+.0f}%" if abs(g) >= 0.5 else "±0%" for g in table["gap_pct"]],
-            "focus_source": [labels.get(s, s) for s in table["focus_source"]],
-            "partner_source": [labels.get(s, s) for s in table["partner_source"]],
-        },
-        columns=["partner", "period", "focus", "own", "gap", "focus_source", "partner_source"],
-    )

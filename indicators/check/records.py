@@ -1,4 +1,4 @@
-"""Checks across files for catalog, sources, projects, events (observations: obschecks.py)."""
+"""Checks across files for catalog, sources, projects, events (observations: observations.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from indicators.model import as_date
@@ -254,6 +255,12 @@ def check_unused_sources(
 _FIG = re.compile(r"fig\s*(\d+)")
 
 
+@lru_cache(maxsize=65536)
+def figures_in(locator: str) -> tuple[int, ...]:
+    """The figure numbers a locator cites (``fig 3``)."""
+    return tuple(int(m.group(1)) for m in _FIG.finditer(locator))
+
+
 def check_figure_coverage(
     records: dict[str, list[Located]],
     problems: list[Problem],
@@ -266,8 +273,7 @@ def check_figure_coverage(
         cited[source] |= figures
 
     def cite(source: str, locator: str) -> None:
-        for m in _FIG.finditer(locator):
-            cited[source].add(int(m.group(1)))
+        cited[source].update(figures_in(locator))
 
     for loc in records.get("excluded", []):
         cite(loc.data["source"], loc.data["locator"])

@@ -89,16 +89,16 @@ def _ask(field: Any, default: Any, data: str = "data") -> str:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from indicators.contrib import scaffold
+    from indicators.contrib import fields, scaffold
 
-    given = {f.name: getattr(args, f.name) for f in scaffold.FIELDS[args.record]}
+    given = {f.name: getattr(args, f.name) for f in fields.FIELDS[args.record]}
     interactive = not args.no_input and sys.stdin.isatty()
     try:
         values = scaffold.gather_values(
             args.record, given, interactive=interactive, ask=lambda f, d: _ask(f, d, args.data)
         )
         added = scaffold.add(args.record, values, args.data, file=args.file, dry_run=args.dry_run)
-    except scaffold.ScaffoldError as exc:
+    except fields.ScaffoldError as exc:
         _err(str(exc))
         return 1
     except (EOFError, KeyboardInterrupt):
@@ -118,7 +118,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _add_new(sub: Any) -> None:
-    from indicators.contrib import scaffold
+    from indicators.contrib import fields
 
     p = sub.add_parser(
         "new",
@@ -131,11 +131,11 @@ def _add_new(sub: Any) -> None:
         "a record that brings an error is taken back out.",
     )
     kinds = p.add_subparsers(dest="record", required=True, metavar="RECORD")
-    for kind in scaffold.KINDS:
+    for kind in fields.KINDS:
         k = kinds.add_parser(
             kind, help=f"a new {kind}", description=f"Append a new {kind} (see data/README.md)."
         )
-        for f in scaffold.FIELDS[kind]:
+        for f in fields.FIELDS[kind]:
             extra = f" (one of {', '.join(f.choices)})" if f.choices else ""
             default = f"; default {f.default}" if f.default is not None else ""
             k.add_argument(
@@ -239,7 +239,7 @@ def _data_folder(args: argparse.Namespace) -> Path | None:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from indicators.contrib import diff
+    from indicators.contrib import diff, git
 
     data = _data_folder(args)
     if data is None:
@@ -248,7 +248,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         text = diff.changelog_markdown(
             args.base, args.head, data, charts=Path(args.charts) if args.charts else None
         )
-    except diff.GitError as exc:
+    except git.GitError as exc:
         _err(str(exc))
         return 2
     print(text, end="")

@@ -7,13 +7,8 @@ conflicts and errors the change brings, each located as ``file:line``.
 
 from __future__ import annotations
 
-import io
-import re
-import subprocess
-import tarfile
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,66 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.check.observations import CONFLICT_CODES
+from indicators.contrib.diffmarkdown import to_markdown
+from indicators.contrib.git import GitError, checkout_data, repo_root
 from indicators.dataset import Dataset
 from indicators.loader import load_dataset
 from indicators.problems import Problem
-
-
-class GitError(Exception):
-    """A git revision or repository that cannot be read; the message says what to try."""
-
-
-# ---- reading a revision ------------------------------------------------------------------
-
-
-def _git(repo: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed; install it to compare revisions") from None
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {' '.join(args)} failed")
-    return done.stdout
-
-
-def repo_root(path: Path) -> Path:
-    try:
-        return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
-    except GitError:
-        raise GitError(
-            f"{path.resolve()} is not inside a git repository; run "
-            "`indicators diff` from a clone of the data repository"
-        ) from None
-
-
-def _verify(repo: Path, rev: str) -> str:
-    try:
-        return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
-    except GitError:
-        raise GitError(
-            f"unknown revision {rev!r}: give a branch, tag or commit that exists "
-            "here (in CI, check out with `fetch-depth: 0`; locally, "
-            "`git fetch origin` first)"
-        ) from None
-
-
-@contextmanager
-def checkout_data(repo: Path, rev: str, data_rel: str) -> Iterator[Path]:
-    """The data folder at ``rev``, extracted into a temporary folder (never touches the
-    working tree)."""
-    commit = _verify(repo, rev)
-    with tempfile.TemporaryDirectory(prefix="indicators-diff-") as tmp:
-        root = Path(tmp)
-        listed = _git(repo, "ls-tree", "-r", "--name-only", commit, "--", data_rel).strip()
-        if listed:
-            archive = _git(repo, "archive", "--format=tar", commit, "--", data_rel)
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(root, filter="data")
-        (root / data_rel).mkdir(parents=True, exist_ok=True)
-        yield root / data_rel
-
 
 # ---- comparing two datasets --------------------------------------------------------------
 
@@ -216,6 +156,11 @@ def _relative(file: str, root: Path, rel: str) -> str:
     return (Path(rel) / inner).as_posix()
 
 
+def _order(c: Change) -> tuple[str, int]:
+    file, _, line = c.where.rpartition(":")
+    return file, int(line) if line.isdigit() else 0
+
+
 def _compare(
     table: str,
     old: pd.DataFrame,
@@ -235,11 +180,7 @@ def _compare(
             if diff:
                 changed.append(Change(table, k, b[k]["where"], a[k], b[k], diff))
 
-    def order(c: Change) -> tuple[str, int]:
-        file, _, line = c.where.rpartition(":")
-        return file, int(line) if line.isdigit() else 0
-
-    return sorted(added, key=order), sorted(removed, key=order), sorted(changed, key=order)
+    return sorted(added, key=_order), sorted(removed, key=_order), sorted(changed, key=_order)
 
 
 # A datapoint whose period, basis or unit was corrected is the same figure of the same
@@ -271,16 +212,7 @@ def _pair(
     gone = {id(c) for c in olds.values()}
     keep_removed = [c for c in removed if id(c) in gone or counts_r[loose(c)] != 1]
 
-    def order(c: Change) -> tuple[str, int]:
-        file, _, line = c.where.rpartition(":")
-        return file, int(line) if line.isdigit() else 0
-
-    return keep_added, keep_removed, sorted(changed + paired, key=order)
-
-
-def _problem_key(p: Problem) -> tuple[str, str, str, str]:
-    # Lines move when records are inserted above; the problem stays the same problem.
-    return (p.code, p.file, p.field, re.sub(r"(\.ya?ml):\d+", r"\1", p.message))
+    return keep_added, keep_removed, sorted(changed + paired, key=_order)
 
 
 def _relocate(p: Problem, root: Path, rel: str) -> Problem:
@@ -318,233 +250,19 @@ def compare(
         )
     before = [_relocate(p, *sides[0]) for p in old.report.problems]
     after = [_relocate(p, *sides[1]) for p in new.report.problems]
-    remaining = Counter(_problem_key(p) for p in before)
+    remaining = Counter(p.identity for p in before)
     for p in sorted(after, key=lambda p: (p.file, p.line, p.column, p.code)):
-        if remaining[_problem_key(p)] > 0:
-            remaining[_problem_key(p)] -= 1
+        if remaining[p.identity] > 0:
+            remaining[p.identity] -= 1
         else:
             log.new_problems.append(p)
-    still = Counter(_problem_key(p) for p in after)
+    still = Counter(p.identity for p in after)
     for p in sorted(before, key=lambda p: (p.file, p.line, p.column, p.code)):
-        if still[_problem_key(p)] > 0:
-            still[_problem_key(p)] -= 1
+        if still[p.identity] > 0:
+            still[p.identity] -= 1
         else:
             log.resolved.append(p)
     return log
-
-
-# ---- the Markdown changelog --------------------------------------------------------------
-
-_QUALIFIER = {
-    "approximately": "about ",
-    "nearly": "nearly ",
-    "at_least": "at least ",
-    "more_than": "more than ",
-    "at_most": "at most ",
-    "less_than": "less than ",
-}
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def stated(row: dict[str, Any]) -> str:
-    """A figure as its source states it: `more than 30 USD bn`, `30–40 USD bn (target)`."""
-    value = _num(row["value_as_stated"])
-    unit = row["unit_as_stated"]
-    if row["qualifier"] == "range" and row.get("value_max") is not None:
-        factor = (row["value"] / row["value_as_stated"]) if row["value_as_stated"] else 1
-        text = f"{value}–{_num(row['value_max'] / factor if factor else row['value_max'])} {unit}"
-    else:
-        text = _QUALIFIER.get(row["qualifier"], "") + f"{value} {unit}"
-    if row.get("basis") and row["basis"] != "actual":
-        text += f" ({row['basis']})"
-    return text
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _who(row: dict[str, Any]) -> str:
-    reporter, partner = row.get("reporter"), row.get("partner")
-    who = f"{reporter or '–'} → {partner}" if partner else (reporter or "–")
-    extra = [f"{k} {row[k]}" for k in ("project", "share_of", "base_period") if row.get(k)]
-    extra_k = {"project": "project", "share_of": "share of", "base_period": "vs"}
-    if extra:
-        who += (
-            " ("
-            + ", ".join(
-                f"{extra_k[k]} {row[k]}"
-                for k in ("project", "share_of", "base_period")
-                if row.get(k)
-            )
-            + ")"
-        )
-    return who
-
-
-def _obs_table(changes: list[Change], side: Callable[[Change], dict[str, Any]]) -> list[str]:
-    lines = [
-        "| where | indicator | reporter → partner | period | value | source | locator |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for c in changes:
-        r = side(c)
-        lines.append(
-            "| "
-            + " | ".join(
-                _cell(x)
-                for x in (
-                    f"`{c.where}`",
-                    r["indicator"],
-                    _who(r),
-                    r["period"],
-                    stated(r),
-                    r["source"],
-                    r["locator"],
-                )
-            )
-            + " |"
-        )
-    return lines
-
-
-_FIELD_NAMES = {"value_as_stated": "value", "unit_as_stated": "unit", "value_max": "value_max"}
-
-
-def _change_text(c: Change) -> str:
-    old, new = c.old or {}, c.new or {}
-    parts = []
-    figure = {"value_as_stated", "unit_as_stated", "qualifier", "value_max"}
-    if c.table == "observations" and figure & set(c.fields):
-        parts.append(f"{stated(old)} → {stated(new)}")
-    for f in c.fields:
-        if c.table == "observations" and f in figure:
-            continue
-        a, b = _elide(old.get(f), new.get(f))
-        parts.append(f"{_FIELD_NAMES.get(f, f)}: {_short(a)} → {_short(b)}")
-    return "; ".join(parts)
-
-
-def _elide(a: Any, b: Any) -> tuple[Any, Any]:
-    """Two long texts that differ late: the shared start replaced by `…`."""
-    if not (isinstance(a, str) and isinstance(b, str)) or max(len(a), len(b)) <= 80:
-        return a, b
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    cut = a.rfind(" ", 0, n) + 1
-    return (("…" + a[cut:]) if cut > 0 else a), (("…" + b[cut:]) if cut > 0 else b)
-
-
-def _short(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, float):
-        return _num(value)
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return f"{len(value)} item(s)"
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    text = str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _record_name(c: Change) -> str:
-    row = c.new or c.old or {}
-    singular = {
-        "sources": "source",
-        "projects": "project",
-        "milestones": "milestone",
-        "events": "event",
-        "excluded": "excluded figure",
-        "indicators": "indicator",
-        "entities": "entity",
-        "units": "unit",
-    }[c.table]
-    if c.table == "milestones":
-        return f"milestone of `{row['project']}` ({row['date']}: {_short(row['name'])})"
-    if c.table == "excluded":
-        return f"excluded figure `{row['source']}` {row['locator']}"
-    return f"{singular} `{row['id']}`"
-
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def to_markdown(log: Changelog) -> str:
-    """The changelog a reviewer reads on a pull request."""
-    conflicts = [p for p in log.new_problems if p.code in CONFLICT_CODES]
-    warnings = [
-        p for p in log.new_problems if p.severity == "warning" and p.code not in CONFLICT_CODES
-    ]
-    errors = [p for p in log.new_problems if p.severity == "error"]
-    out = [f"## Data changes: `{log.base}` → `{log.head}`", ""]
-    out.append(
-        ", ".join(
-            [
-                _plural(len(log.added), "datapoint") + " added",
-                f"{len(log.removed)} removed",
-                f"{len(log.changed)} changed",
-                _plural(len(log.records), "other record"),
-                _plural(len(conflicts), "new conflict"),
-                _plural(len(warnings), "new warning"),
-                _plural(len(errors), "new error"),
-            ]
-        )
-        + "."
-    )
-    if log.empty:
-        out += ["", "No datapoint, record or problem changed."]
-    if log.added:
-        out += [
-            "",
-            f"### Added datapoints ({len(log.added)})",
-            "",
-            *_obs_table(log.added, lambda c: c.new or {}),
-        ]
-    if log.removed:
-        out += [
-            "",
-            f"### Removed datapoints ({len(log.removed)})",
-            "",
-            *_obs_table(log.removed, lambda c: c.old or {}),
-        ]
-    if log.changed:
-        out += [
-            "",
-            f"### Changed datapoints ({len(log.changed)})",
-            "",
-            "| where | datapoint | change |",
-            "|---|---|---|",
-        ]
-        for c in log.changed:
-            r = c.new or {}
-            name = f"{r['indicator']} {_who(r)} {r['period']} ({r['source']})"
-            out.append(f"| `{c.where}` | {_cell(name)} | {_cell(_change_text(c))} |")
-    if log.records:
-        out += ["", f"### Other records ({len(log.records)})", ""]
-        for verb, c in log.records:
-            detail = f": {_change_text(c)}" if verb == "changed" else ""
-            out.append(f"- {verb} {_record_name(c)} at `{c.where}`{detail}")
-    for title, problems in (
-        ("New conflicts", conflicts),
-        ("New errors", errors),
-        ("New warnings", warnings),
-    ):
-        if problems:
-            out += ["", f"### {title} ({len(problems)})", ""]
-            out += [f"- `{p.file}:{p.line}` {p.severity}[{p.code}]: {p.message}" for p in problems]
-    if log.resolved:
-        out += ["", f"### Resolved problems ({len(log.resolved)})", ""]
-        out += [f"- `{p.file}` {p.severity}[{p.code}]: {p.message}" for p in log.resolved]
-    return "\n".join(out) + "\n"
 
 
 # ---- the whole comparison ----------------------------------------------------------------

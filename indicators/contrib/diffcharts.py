@@ -24,11 +24,12 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
     chart whose traces differ between the two datasets; return a Markdown note."""
     try:
         from indicators.charts import standard
+        from indicators.export import browser
         from indicators.export import images as export
     except ImportError as exc:  # pragma: no cover - the chart modules ship with the package
         return f"Charts: not available ({exc}); the changelog above is complete."
-    if export.chromium_path() is None:
-        return "Charts: not rendered. " + export.missing_browser_message()
+    if browser.chromium_path() is None:
+        return "Charts: not rendered. " + browser.missing_browser_message()
     changed: list[tuple[str, str, object, object]] = []
     failed: list[str] = []
     for chart in standard.standard_charts(new):
@@ -42,7 +43,7 @@ def render_changed_charts(old: Dataset, new: Dataset, out: Path) -> str:
     lines = [f"### Charts whose data changed ({len(changed)})", ""]
     if changed:
         out.mkdir(parents=True, exist_ok=True)
-        with export.session():
+        with browser.session():
             for chart_id, description, before, after in changed:
                 images = [export.render(fig, "png") for fig in (before, after)]
                 for side, image in zip(("before", "after"), images, strict=True):

@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from indicators.export import browser
 from indicators.export import images as export
 from indicators.loader import load_dataset
 from indicators.read.datasets import add_dataset_option
@@ -73,8 +74,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if export.chromium_path() is None:
-        print(f"indicators export: {export.missing_browser_message()}", file=sys.stderr)
+    if browser.chromium_path() is None:
+        print(f"indicators export: {browser.missing_browser_message()}", file=sys.stderr)
         return 1
     out = Path(args.out)
     try:
@@ -99,7 +100,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     started = time.monotonic()
     written = []
     try:
-        with export.session():
+        with browser.session():
             for i, (chart, fmt) in enumerate(jobs, 1):
                 fig = chart.build(ds)
                 blob = export.render(fig, fmt, width=args.width, height=args.height)
@@ -108,7 +109,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 written.append(target)
                 if not args.quiet:
                     _progress(i, len(jobs), f"{chart.id}.{fmt}", started)
-    except export.ExportUnavailable as exc:
+    except browser.ExportUnavailable as exc:
         print(f"\nindicators export: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

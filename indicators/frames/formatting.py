@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.dataset import Dataset
+from indicators.periods import MONTH_ABBR
 
 LOWER = ("at_least", "more_than")
 
@@ -62,9 +63,6 @@ SOURCE_KIND_RANK = {
     "encyclopedia": 5,
     "other": 6,
 }
-
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 CURRENCY = {"USD": "$", "EUR": "€", "CNY": "¥"}
@@ -138,9 +136,9 @@ def format_date(text: str | None) -> str:
         return "n.d."
     parts = str(text).split("-")
     if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {MONTH_ABBR[int(parts[1]) - 1]} {parts[0]}"
     if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{MONTH_ABBR[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
 
 

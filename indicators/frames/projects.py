@@ -1,9 +1,10 @@
-"""The projects as the pages list them: the status chart's table, the Gantt's bars in words,
-and what is recorded about one project or one country."""
+"""The projects as the pages list them: the Gantt's bars, the status chart's table, and what
+is recorded about one project or one country."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
@@ -11,6 +12,8 @@ from indicators.dataset import Dataset
 from indicators.frames import formatting as fmt
 from indicators.frames import labels as L
 from indicators.frames import roles
+from indicators.model import NOT_BUILT
+from indicators.periods import parse_period
 
 
 def top_projects(ds: Dataset) -> pd.DataFrame:
@@ -47,8 +50,72 @@ def status_points(ds: Dataset) -> pd.DataFrame:
     return ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]]
 
 
+def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
+    """Projects as bars from their first dated milestone or status to completion (the
+    first `operational` status), or to today while under way."""
+    today = today or date.today()
+    cols = [
+        "id",
+        "name",
+        "kind",
+        "status",
+        "start",
+        "end",
+        "open_ended",
+        "status_as_of",
+        "stale",
+        "part_of",
+    ]
+    if ds.projects.empty:
+        return pd.DataFrame(columns=cols)
+    ms = ds.milestones
+    rows = []
+    for _, p in ds.projects.iterrows():
+        dates = [
+            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+            for s in p["status_history"]
+        ]
+        if not ms.empty:
+            dates += [d.date() for d in ms.loc[ms["project"] == p["id"], "when"]]
+        if not dates:
+            continue
+        # The bar is the phase the status history describes: from the start of
+        # construction where it is dated (a 1996 agreement is a milestone, not a bar).
+        built = [
+            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+            for s in p["status_history"]
+            if s["status"] == "under_construction"
+        ]
+        start = min(built) if built else min(dates)
+        done = [
+            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+            for s in p["status_history"]
+            if s["status"] == "operational"
+        ]
+        open_ended = p["status"] in NOT_BUILT or not done
+        end = today if open_ended else min(done)
+        if end <= start:
+            end = start
+        rows.append(
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "kind": p["kind"],
+                "status": p["status"],
+                "start": pd.Timestamp(start),
+                "end": pd.Timestamp(end),
+                "open_ended": open_ended,
+                "status_as_of": p["status_as_of"],
+                "stale": bool(p["stale"]),
+                "part_of": p["part_of"] if isinstance(p["part_of"], str) else None,
+            }
+        )
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
 def gantt_shown(rows: pd.DataFrame, kinds: Sequence[str], top_only: bool) -> pd.DataFrame:
-    """The Gantt's bars (rows of :func:`tidy.gantt_rows`) the Timeline's filters keep."""
+    """The Gantt's bars (rows of :func:`gantt_rows`) the Timeline's filters keep."""
     keep = rows["kind"].isin(list(kinds))
     if top_only:
         keep &= rows["part_of"].isna()

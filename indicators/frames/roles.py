@@ -154,3 +154,20 @@ def counterparts(ds: Dataset, view: str | None = None) -> list[str]:
 def groups(ds: Dataset) -> set[str]:
     ent = ds.entities
     return set(ent.loc[ent["kind"] == "group", "id"]) if not ent.empty else set()
+
+
+def trade_measure(ds: Dataset, measure: str) -> str | None:
+    """The indicator of a trade measure (total, exports, imports, ...), if the catalog has it."""
+    return trade_measures(ds).get(measure)
+
+
+def view_of(ds: Dataset, view: str | None) -> str:
+    """Whose statistics a chart shows: the focus unless a partner's view is chosen."""
+    return view or ds.relationship.focus
+
+
+def mirror_partners(ds: Dataset, view: str, partners: Sequence[str] | None) -> list[str]:
+    """Mirror statistics pair two reporters: groups are left out; none chosen means all."""
+    pooled = groups(ds)
+    chosen = [p for p in (partners or ()) if p not in pooled]
+    return chosen or [p for p in counterparts(ds, view) if p not in pooled]

@@ -141,11 +141,12 @@ def test_exported_svg_holds_payloads_only_as_escaped_text(
 ) -> None:
     from indicators import load_dataset
     from indicators.charts import standard
+    from indicators.export import browser
     from indicators.export import images as export
 
     ds = load_dataset(hostile_data)
     found_escaped = False
-    with export.session():
+    with browser.session():
         for chart in standard.standard_charts():
             svg = export.render(chart.build(ds), "svg")
             root = ET.fromstring(svg)  # well-formed: nothing broke out of a text node

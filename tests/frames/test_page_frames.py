@@ -12,7 +12,8 @@ import pytest
 
 from indicators import Dataset, load_dataset
 from indicators.frames import projects, summary, tables
-from indicators.frames.tidy import Headline, gantt_rows
+from indicators.frames.projects import gantt_rows
+from indicators.frames.tidy import Headline
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,89 @@
+"""Dated points: stocks and cumulative totals (investment, volumes) at the date they refer
+to, pledges and targets marked apart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.charts.marks import HOVER, event_markers, hover_rows, series_name
+from indicators.charts.style import (
+    SYMBOLS,
+    colour_for,
+    esc,
+    layout,
+    pretty,
+    qualifier_notes,
+)
+from indicators.frames.formatting import pick_scale, source_label
+
+
+def build_dated_points(
+    points: pd.DataFrame,
+    *,
+    sources: pd.DataFrame,
+    names: dict[str, str],
+    title: str,
+    subtitle: str = "",
+    chart_id: str = "investment",
+    colours: dict[str, str] | None = None,
+    indicator_names: dict[str, str] | None = None,
+    focus: str = "",
+    group: str | None = None,
+    events: pd.DataFrame | None = None,
+    height: int = 480,
+) -> go.Figure:
+    """Stocks and cumulative figures at the dates they refer to (investment, volumes)."""
+    fig = go.Figure()
+    cited: list[str] = []
+    qualifiers: list[str] = []
+    unit = points["unit"].iloc[0] if not points.empty else "USD"
+    scale = pick_scale(unit, points["value"].tolist() if not points.empty else [])
+    group_cols = ["indicator", "reporter", "partner", "basis"]
+    for i, (key, grp) in enumerate(points.groupby(group_cols, sort=False, dropna=False)):
+        indicator, reporter, partner, basis = key
+        grp = grp.sort_values("period_end")
+        who = series_name(reporter, partner, names, False)
+        if isinstance(reporter, str) and reporter != focus:
+            who = f"{who} ({names.get(reporter, reporter)}'s figure)"
+        what = (indicator_names or {}).get(str(indicator)) or pretty(str(indicator))
+        name = f"{what}: {who}" + (f" ({basis})" if basis != "actual" else "")
+        colour = colour_for(partner if isinstance(partner, str) else "", i, colours)
+        fig.add_trace(
+            go.Scatter(
+                x=grp["period_end"].tolist(),
+                y=(grp["value"] / scale.divisor).tolist(),
+                # A line between two bounds ("more than 30", "more than 40") would draw a path
+                # the sources never stated: join only exact figures.
+                mode="lines+markers"
+                if basis == "actual" and (grp["qualifier"] == "exact").all()
+                else "markers",
+                name=esc(name),
+                line={"color": colour, "width": 2, "dash": "solid" if basis == "actual" else "dot"},
+                marker={
+                    "symbol": [
+                        ("star" if basis != "actual" else SYMBOLS.get(q, "circle"))
+                        for q in grp["qualifier"]
+                    ],
+                    "size": 10,
+                    "color": colour,
+                    "line": {"width": 2, "color": colour},
+                },
+                customdata=hover_rows(grp, sources, scale),
+                hovertemplate=HOVER,
+            )
+        )
+        cited += grp["source"].tolist()
+        qualifiers += grp["qualifier"].tolist()
+    cited += event_markers(fig, events, year_axis=False, x_range=None)
+    fig.update_yaxes(title=esc(scale.label), rangemode="tozero")
+    fig.update_xaxes(title=None)
+    return layout(
+        fig,
+        chart_id=chart_id,
+        title=title,
+        subtitle=subtitle,
+        sources=[source_label(sources, s) for s in cited],
+        notes=qualifier_notes(qualifiers),
+        height=height,
+    )
