@@ -72,7 +72,7 @@ def signature(path: Path) -> tuple[tuple[str, int, int, int, int], ...]:
 def _stat_walk(root: str) -> list[tuple[str, int, int, int, int]]:
     """The entries of the files :func:`indicators.loader.data_files` lists (``*.yaml`` and
     ``*.yml``; hidden files and folders skipped; symlinked folders not followed), without
-    pathlib's cost per file. tests/test_app.py holds the two to the same files."""
+    pathlib's cost per file. tests/dashboard/test_app.py holds the two to the same files."""
     out = []
     stack = [root]
     while stack:

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from indicators import load_dataset, validate_dataset
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 def test_generated_data_validates(tmp_path: Path) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from indicators import load_dataset, validate_dataset
 from indicators.frames import consistency
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.paths import DATA
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ from indicators.cli import main
 from indicators.export import browser
 from indicators.export import images as export
 from indicators.read import cache
+from tests.paths import ROOT
 
-ROOT = Path(__file__).parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 COUNTS = re.compile(r"(\d+) sources · (\d+) datapoints · (\d+) projects · (\d+) events")
 

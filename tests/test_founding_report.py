@@ -5,14 +5,13 @@ P2, P4, P5, P15 and P16, and the two agricultural links of P7 (bundled data)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import load_dataset
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 FOUNDING = "000-peoples-daily-2025-06-18"
 

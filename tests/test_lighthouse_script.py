@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import lighthouse as lh  # noqa: E402
+import lighthouse as lh
 
 
 def _lhr(perf: float | None = 0.5, a11y: float = 0.9) -> dict:

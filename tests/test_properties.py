@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from indicators import load_dataset, validate_dataset
+from tests.paths import DATA, FIXTURES
 
-DATA = Path(__file__).parent.parent / "data"
-BASE = (Path(__file__).parent / "fixtures" / "base.yaml").read_text(encoding="utf-8")
+BASE = (FIXTURES / "base.yaml").read_text(encoding="utf-8")
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

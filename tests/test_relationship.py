@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chart_record import RECORD, TODAY, record, standard_set_record
 
 from indicators import load_dataset, validate_dataset
 from indicators.charts import project_views, standard, style, views
@@ -19,8 +18,9 @@ from indicators.cli import main
 from indicators.contrib.newdataset import new_dataset
 from indicators.frames import roles
 from indicators.read.datasets import discover
+from tests.chart_record import RECORD, TODAY, record, standard_set_record
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURE = ROOT / "tests" / "fixtures" / "datasets" / "southern-cone"
 FORBIDDEN = ("China", "Chinese", "Central Asia", "C5")

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from indicators.export.browser import chromium_path
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 
 
 @pytest.fixture(scope="module")

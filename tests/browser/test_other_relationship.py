@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_relationship import FIXTURE, FORBIDDEN
+
+from tests.test_relationship import FIXTURE, FORBIDDEN
 
 from .helpers import full_screenshot, open_page, watch
 from .server import start_server, stop_server

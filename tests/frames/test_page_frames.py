@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,8 +13,7 @@ from indicators import Dataset, load_dataset
 from indicators.frames import projects, summary, tables
 from indicators.frames.projects import gantt_rows
 from indicators.frames.tidy import Headline
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 from indicators import validate_dataset
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PATH = re.compile(r"(?<![/\w])data/[A-Za-z0-9_./-]*[A-Za-z0-9_/]")
 
 

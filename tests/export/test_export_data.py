@@ -14,8 +14,7 @@ from frictionless import validate
 from indicators import load_dataset
 from indicators.cli import main
 from indicators.export import datapackage, package_tables
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.paths import DATA
 
 
 @pytest.fixture(scope="module")

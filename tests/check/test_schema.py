@@ -20,11 +20,10 @@ from indicators import model
 from indicators.check import schema
 from indicators.cli import main
 from indicators.loader import data_files
+from tests.paths import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SCHEMA_DIR = ROOT / "schema"
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _iso(value: Any) -> Any:

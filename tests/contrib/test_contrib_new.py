@@ -11,8 +11,8 @@ import pytest
 from indicators import validate_dataset
 from indicators.cli import main
 from indicators.contrib import scaffold, yamlwrite
+from tests.paths import DATA
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 ORDA = "001-orda-china-ca-trade-2024"
 
 

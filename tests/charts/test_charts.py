@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,8 +14,7 @@ from indicators.charts import project_views, standard, timeline, trade, views
 from indicators.frames import formatting as fmt
 from indicators.frames.projects import gantt_rows
 from indicators.model import MAJOR_EVENTS
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.paths import DATA
 
 
 @pytest.fixture(scope="module")

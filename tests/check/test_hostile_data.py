@@ -13,11 +13,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from test_validation_fixtures import CASES, DATA, FIXTURES, HERE
 
 from indicators import validate_dataset
 from indicators.cli import main
 from indicators.loader import MAX_FILE_BYTES
+from tests.check.test_validation_fixtures import CASES, DATA, FIXTURES, HERE
 
 LINE = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|notice)"

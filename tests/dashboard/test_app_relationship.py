@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_relationship import FIXTURE, FORBIDDEN, MONGOLIA
 
 from indicators.contrib.newdataset import new_dataset
+from tests.paths import ROOT
+from tests.test_relationship import FIXTURE, FORBIDDEN, MONGOLIA
 
-ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = [
     "app_pages/overview.py",

@@ -14,8 +14,8 @@ import yaml
 
 from indicators import validate_dataset
 from indicators.cli import build_parser, main
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 DOCS = (ROOT / "README.md").read_text() + (ROOT / "CONTRIBUTING.md").read_text()
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text()

@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import indicators.loader
+from tests.paths import ROOT
 
-ROOT = Path(__file__).parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
     "app_pages/overview.py": 3,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,8 +12,7 @@ from indicators.frames import formatting as fmt
 from indicators.frames import tidy as F
 from indicators.frames.projects import gantt_rows
 from indicators.periods import PeriodError, parse_period
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.paths import DATA
 
 
 @pytest.fixture(scope="module")

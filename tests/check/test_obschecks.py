@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from indicators import validate_dataset
 from indicators.periods import parse_period
+from tests.paths import DATA
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 TODAY = date(2026, 11, 30)
 SOURCES = [f"t-source-{c}" for c in "abcdefg"]
 OBS_CODES = {

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from indicators import load_dataset
 from indicators.charts import project_views, standard, views
 from indicators.charts.describe import describe
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.paths import DATA
 
 
 def test_every_standard_chart_is_described_from_what_it_draws() -> None:

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 WORKFLOW = ROOT / ".github" / "workflows" / "data.yml"
 PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"

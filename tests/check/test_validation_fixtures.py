@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from indicators import load_dataset, validate_dataset
+from tests.paths import ROOT
 
-HERE = Path(__file__).parent
+HERE = ROOT / "tests"
 FIXTURES = HERE / "fixtures" / "bad"
 DATA = HERE.parent / "data"
 

@@ -18,8 +18,8 @@ from indicators import load_dataset
 from indicators.charts import standard, views
 from indicators.export import browser
 from indicators.export import images as export
+from tests.paths import DATA, FIXTURES
 
-DATA = Path(__file__).parent.parent / "data"
 needs_chromium = pytest.mark.skipif(
     browser.chromium_path() is None and not os.environ.get("CI"),
     reason="Chromium is not installed (apt-get install chromium)",
@@ -238,7 +238,7 @@ def test_a_reused_tab_draws_exactly_what_a_fresh_one_does(monkeypatch: pytest.Mo
     assert pixels(runs[True][0]) == pixels(runs[True][3])
 
 
-FIXTURE = Path(__file__).parent / "fixtures" / "datasets" / "southern-cone"
+FIXTURE = FIXTURES / "datasets" / "southern-cone"
 
 
 @needs_chromium

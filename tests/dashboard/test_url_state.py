@@ -3,12 +3,11 @@ opens each page with each control as it was (AppTest, bundled data)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 APP = str(ROOT / "dashboard" / "app.py")
 
 
