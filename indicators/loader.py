@@ -12,6 +12,7 @@ from pathlib import Path
 
 from indicators.check import observations as obschecks
 from indicators.check.conflicts import check_duplicates_and_conflicts
+from indicators.check.descriptor import check_descriptor
 from indicators.check.records import (
     check_figure_coverage,
     check_references,
@@ -24,15 +25,9 @@ from indicators.frames.build import build_frames
 from indicators.problems import Problem, Report
 from indicators.read import cache
 from indicators.read.compile import CompiledFile, compile_text, gather
+from indicators.read.datasets import read_descriptor
 from indicators.read.obsblock import ObservationTable
-from indicators.relationship import (
-    DESCRIPTOR,
-    check_descriptor,
-    from_descriptor,
-    infer,
-    inferred_warning,
-    read_descriptor,
-)
+from indicators.relationship import DESCRIPTOR, from_descriptor, infer, inferred_warning
 
 # The largest curated file is 11 kB; a 2 MB file (about 7,000 records) compiles in a few
 # seconds. Beyond that a file is a mistake or an attack, and is refused unread.

@@ -1,16 +1,15 @@
-"""The relationship a dataset follows: read from its ``dataset.yaml``, checked against the
-catalog, or, without one, inferred from the data."""
+"""The relationship a dataset follows: as its ``dataset.yaml`` states it (read by
+:mod:`indicators.read.datasets`, checked by :mod:`indicators.check.descriptor`), or, without
+one, inferred from the data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from indicators.problems import Problem
-from indicators.read.compile import Located, compile_descriptor
 
 DESCRIPTOR = "dataset.yaml"
 
@@ -45,92 +44,6 @@ EMPTY = Relationship(
     licence="",
     inferred=True,
 )
-
-
-def read_descriptor(path: Path, name: str) -> tuple[Located | None, list[Problem]]:
-    """A dataset's ``dataset.yaml`` as a located record (positions for later checks)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [
-            Problem(
-                "unreadable",
-                f"cannot read the file: {exc.strerror}",
-                name,
-                1,
-                1,
-                hint="check that it is readable",
-            )
-        ]
-    record, problems = compile_descriptor(raw, name)
-    return (Located(name, record) if record is not None else None), problems
-
-
-def check_descriptor(loc: Located, entities: dict[str, Located]) -> list[Problem]:
-    """Focus, partners and group must be entities of the catalog; the group's members, where
-    it lists any, are exactly the partners."""
-    d = loc.data
-    out: list[Problem] = []
-
-    def known(path: str, value: str) -> bool:
-        if value in entities:
-            return True
-        out.append(
-            loc.at(
-                path,
-                "unknown-reference",
-                f"unknown entity {value!r}",
-                "register it under `entities:` in the catalog first, or fix the spelling",
-            )
-        )
-        return False
-
-    known("focus", d["focus"])
-    seen: set[str] = set()
-    for i, p in enumerate(d["partners"]):
-        if p == d["focus"]:
-            out.append(
-                loc.at(
-                    f"partners.{i}",
-                    "bad-value",
-                    f"{p!r} is the focus; it cannot also be its own partner",
-                    "remove it from partners",
-                )
-            )
-        elif p in seen:
-            out.append(
-                loc.at(
-                    f"partners.{i}",
-                    "duplicate-id",
-                    f"{p!r} is listed twice",
-                    "list each partner once",
-                )
-            )
-        seen.add(p)
-        known(f"partners.{i}", p)
-    group = d["group"]
-    if group is not None and known("group", group):
-        members = set(entities[group].data.get("members") or [])
-        if members and members != set(d["partners"]):
-            missing = sorted(set(d["partners"]) - members)
-            extra = sorted(members - set(d["partners"]))
-            detail = "; ".join(
-                x
-                for x in (
-                    f"partners not in the group: {', '.join(missing)}" if missing else "",
-                    f"members not among the partners: {', '.join(extra)}" if extra else "",
-                )
-                if x
-            )
-            out.append(
-                loc.at(
-                    "group",
-                    "group-members",
-                    f"the members of group {group!r} are not the partners ({detail})",
-                    "make the partners the group's members, or name another group",
-                )
-            )
-    return out
 
 
 def from_descriptor(d: dict[str, Any]) -> Relationship:
@@ -179,7 +92,7 @@ def infer(
     names = dict(zip(entities["id"], entities["name"], strict=True))
     focus_name = names.get(focus, focus)
     return Relationship(
-        id=_slug(folder) or "dataset",
+        id=slug(folder) or "dataset",
         title=f"{focus_name} and its partners",
         description=f"Figures of {focus_name}'s relationships as public reports state them.",
         focus=focus,
@@ -190,7 +103,7 @@ def infer(
     )
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     out = "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
     return "-".join(p for p in out.split("-") if p)
 

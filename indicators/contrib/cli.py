@@ -239,13 +239,13 @@ def _data_folder(args: argparse.Namespace) -> Path | None:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from indicators.contrib import diff, git
+    from indicators.contrib import diffmarkdown, git
 
     data = _data_folder(args)
     if data is None:
         return 2
     try:
-        text = diff.changelog_markdown(
+        text = diffmarkdown.changelog_markdown(
             args.base, args.head, data, charts=Path(args.charts) if args.charts else None
         )
     except git.GitError as exc:

@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.contrib.diffmarkdown import to_markdown
 from indicators.contrib.git import GitError, checkout_data, repo_root
 from indicators.dataset import Dataset
 from indicators.loader import load_dataset
@@ -301,29 +300,10 @@ def changelog(
     """The changelog of the data folder ``data`` from ``base`` to ``head`` (None: the
     working tree)."""
     with load_revisions(base, head, data, today=today) as (old, new):
-        return _compare_loaded(old, new, data)
+        return compare_loaded(old, new, data)
 
 
-def changelog_markdown(
-    base: str,
-    head: str | None = None,
-    data: str | Path = "data",
-    *,
-    charts: Path | None = None,
-    today: date | None = None,
-) -> str:
-    """The Markdown changelog; with ``charts``, also the before/after images of the charts
-    whose data changed, written there."""
-    with load_revisions(base, head, data, today=today) as (old, new):
-        text = to_markdown(_compare_loaded(old, new, data))
-        if charts is not None:
-            from indicators.contrib.diffcharts import render_changed_charts
-
-            text += "\n" + render_changed_charts(old.dataset, new.dataset, charts) + "\n"
-    return text
-
-
-def _compare_loaded(old: Loaded, new: Loaded, data: str | Path) -> Changelog:
+def compare_loaded(old: Loaded, new: Loaded, data: str | Path) -> Changelog:
     name = _data_name(data)
     return compare(
         old.dataset,

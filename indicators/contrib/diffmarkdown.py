@@ -1,15 +1,17 @@
-"""The changelog as a reviewer reads it on a pull request: Markdown tables and lists."""
+"""The changelog as a reviewer reads it on a pull request: Markdown tables and lists, and the
+chart images of what changed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 from indicators.check.observations import CONFLICT_CODES
+from indicators.contrib import diff
+from indicators.contrib.diff import Change, Changelog
 from indicators.frames.formatting import QUALIFIER_WORDS
-
-if TYPE_CHECKING:  # diff renders with this module
-    from indicators.contrib.diff import Change, Changelog
 
 
 def _num(value: Any) -> str:
@@ -204,3 +206,22 @@ def to_markdown(log: Changelog) -> str:
         out += ["", f"### Resolved problems ({len(log.resolved)})", ""]
         out += [f"- `{p.file}` {p.severity}[{p.code}]: {p.message}" for p in log.resolved]
     return "\n".join(out) + "\n"
+
+
+def changelog_markdown(
+    base: str,
+    head: str | None = None,
+    data: str | Path = "data",
+    *,
+    charts: Path | None = None,
+    today: date | None = None,
+) -> str:
+    """The Markdown changelog; with ``charts``, also the before/after images of the charts
+    whose data changed, written there."""
+    with diff.load_revisions(base, head, data, today=today) as (old, new):
+        text = to_markdown(diff.compare_loaded(old, new, data))
+        if charts is not None:
+            from indicators.contrib.diffcharts import render_changed_charts
+
+            text += "\n" + render_changed_charts(old.dataset, new.dataset, charts) + "\n"
+    return text

@@ -1,5 +1,6 @@
 """A data root holds one dataset (a folder, with or without ``dataset.yaml``) or several
-(sub-folders, each with its own ``dataset.yaml``): find them, and pick one by id."""
+(sub-folders, each with its own ``dataset.yaml``): find them, pick one by id, and read its
+``dataset.yaml``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from indicators.relationship import DESCRIPTOR, _slug
+from indicators.problems import Problem
+from indicators.read.compile import Located, compile_descriptor
+from indicators.relationship import DESCRIPTOR, slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,7 @@ def _peek(path: Path) -> tuple[str | None, str | None]:
         return None, None
     ident, title = data.get("id"), data.get("title")
     return (
-        ident if isinstance(ident, str) and _slug(ident) == ident.lower() else None,
+        ident if isinstance(ident, str) and slug(ident) == ident.lower() else None,
         title if isinstance(title, str) else None,
     )
 
@@ -55,7 +58,7 @@ def discover(root: str | os.PathLike[str]) -> list[DatasetRef]:
     for sub in subs:
         ref = _ref(sub)
         if ref.id in seen:  # two folders claim one id: the folder name tells them apart
-            ref = DatasetRef(f"{ref.id}-{_slug(sub.name)}", ref.title, sub)
+            ref = DatasetRef(f"{ref.id}-{slug(sub.name)}", ref.title, sub)
         seen.add(ref.id)
         refs.append(ref)
     return refs
@@ -64,7 +67,7 @@ def discover(root: str | os.PathLike[str]) -> list[DatasetRef]:
 def _ref(folder: Path) -> DatasetRef:
     ident, title = _peek(folder / DESCRIPTOR) if folder.is_dir() else (None, None)
     name = folder.resolve().name if folder.exists() else folder.name
-    return DatasetRef(ident or _slug(name) or "dataset", title or name, folder)
+    return DatasetRef(ident or slug(name) or "dataset", title or name, folder)
 
 
 def pick(refs: list[DatasetRef], wanted: str | None) -> DatasetRef | None:
@@ -103,3 +106,22 @@ def add_dataset_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dataset", metavar="ID", help="the dataset to use where the data folder holds several"
     )
+
+
+def read_descriptor(path: Path, name: str) -> tuple[Located | None, list[Problem]]:
+    """A dataset's ``dataset.yaml`` as a located record (positions for later checks)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Problem(
+                "unreadable",
+                f"cannot read the file: {exc.strerror}",
+                name,
+                1,
+                1,
+                hint="check that it is readable",
+            )
+        ]
+    record, problems = compile_descriptor(raw, name)
+    return (Located(name, record) if record is not None else None), problems
