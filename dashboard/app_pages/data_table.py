@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.frames import consistency, labels, roles, tables
+from indicators.frames import consistency, roles, tables
 from indicators.frames import formatting as fmt
 
 
@@ -15,7 +15,6 @@ def render() -> None:
     names = cached.entity_names(ds)
     shared = state.shared()
     st.title("Data")
-    obs = ds.observations
     c1, c2 = st.columns(2)
     ind_options, ent_options, src_options = cached.data_filter_options(ds)
     ui.caption_label(c1, "Indicators")
@@ -76,11 +75,8 @@ def render() -> None:
         text=text,
     )
     limit = tables.DATA_ROWS_SHOWN
-    st.caption(tables.data_caption(len(table), len(obs), limit))
-    head = table.head(limit)
-    shown = labels.datapoints(head, ds, cited=head).assign(
-        File=[f"{f}:{n}" for f, n in zip(head["file"], head["line"], strict=True)]
-    )
+    st.caption(tables.data_caption(len(table), len(ds.observations), limit))
+    shown = tables.data_shown(table, ds, limit)
     st.dataframe(
         shown, hide_index=True, width="stretch", height=560, column_config=ui.link_columns(shown)
     )

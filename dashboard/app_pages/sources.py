@@ -36,8 +36,7 @@ def render() -> None:
         height=420,
         column_config=ui.link_columns(shown),
     )
-    ids = table["id"].tolist()
-    options = ["", *ids]
+    options = ["", *table["id"]]
     chosen = st.selectbox(
         "Source",
         options,
@@ -55,7 +54,9 @@ def render() -> None:
     if not chosen:
         state.forget("source")
         return
-    row = table[table["id"] == chosen].iloc[0]
+    row = tables.source_entry(table, chosen)
+    if row is None:
+        return
     st.header(ui.md(row["title"]))
     st.text(tables.citation(row))
     mine = F.datapoints_of_source(ds, row["id"])

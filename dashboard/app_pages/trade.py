@@ -164,17 +164,6 @@ def render() -> None:
         )
     else:
         shown = cached.mirror_rows(ds, partners=partners, years=tuple(years), view=view)
-        shown = shown.rename(
-            columns={
-                "partner": "Partner",
-                "period": "Period",
-                "focus": f"{who}'s figure",
-                "own": "Partner's figure",
-                "gap": "Gap",
-                "focus_source": f"{who}'s source",
-                "partner_source": "Partner's source",
-            }
-        )
         ui.chart(mfig, key="trade-mirror", data=table, table=shown)
     _growth(ds, partners, tuple(years), view)
 

@@ -237,6 +237,21 @@ def data_rows(
     return F.with_citations(shown, ds.sources)[DATA_COLUMNS]
 
 
+def data_shown(table: pd.DataFrame, ds: Dataset, limit: int = DATA_ROWS_SHOWN) -> pd.DataFrame:
+    """The first ``limit`` rows of ``data_rows`` as the Data page shows them: names, figures
+    as stated, citations, and the file and line each was read from."""
+    head = table.head(limit)
+    return L.datapoints(head, ds, cited=head).assign(
+        File=[f"{f}:{n}" for f, n in zip(head["file"], head["line"], strict=True)]
+    )
+
+
+def source_entry(table: pd.DataFrame, source_id: str) -> pd.Series | None:
+    """The row of ``sources_table`` of one source, if registered."""
+    found = table[table["id"] == source_id]
+    return None if found.empty else found.iloc[0]
+
+
 def data_caption(matching: int, total: int, limit: int = DATA_ROWS_SHOWN) -> str:
     """What the Data page's table holds: all matching rows, or the first ``limit`` of them
     with the CSV holding all."""

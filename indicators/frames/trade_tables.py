@@ -73,8 +73,10 @@ def mirror_rows(
     years: tuple[int, int] | None = None,
     view: str | None = None,
 ) -> pd.DataFrame:
-    """The mirror table as the Trade page lists it: figures as stated, gap, short citations."""
+    """The mirror table as the Trade page lists it: figures as stated, gap, short citations,
+    headed by whose figure each is."""
     view = R.view_of(ds, view)
+    who = R.name(ds, view)
     table = F.mirror_table(
         ds,
         R.mirror_partners(ds, view, partners),
@@ -108,4 +110,14 @@ def mirror_rows(
             "partner_source": [labels.get(s, s) for s in table["partner_source"]],
         },
         columns=["partner", "period", "focus", "own", "gap", "focus_source", "partner_source"],
+    ).rename(
+        columns={
+            "partner": "Partner",
+            "period": "Period",
+            "focus": f"{who}'s figure",
+            "own": "Partner's figure",
+            "gap": "Gap",
+            "focus_source": f"{who}'s source",
+            "partner_source": "Partner's source",
+        }
     )

@@ -171,3 +171,39 @@ def test_a_chart_s_csv_holds_the_datapoints_with_their_citations(ds: Dataset) ->
         assert row["source_title"] == source["title"]
     assert "file" not in out.columns, "the CSV holds the datapoint, not where it was read"
     assert tables.chart_points(points.head(0), ds).empty
+
+
+def test_the_data_page_shows_the_first_rows_with_the_file_and_line_read(ds: Dataset) -> None:
+    table = tables.data_rows(ds, text="")
+    shown = tables.data_shown(table, ds, limit=7)
+    assert len(shown) == 7
+    first = ds.observations.iloc[0]
+    assert shown["File"].iloc[0] == f"{first['file']}:{first['line']}"
+    assert len(tables.data_shown(table.head(3), ds, limit=7)) == 3
+
+
+def test_a_source_entry_by_id(ds: Dataset) -> None:
+    table = tables.sources_table(ds)
+    sid = ds.sources["id"].iloc[-1]
+    entry = tables.source_entry(table, sid)
+    assert entry is not None and entry["id"] == sid
+    assert tables.source_entry(table, "no-such-source") is None
+
+
+def test_the_mirror_table_is_headed_by_whose_figure_each_is(ds: Dataset) -> None:
+    from indicators.frames import roles, trade_tables
+
+    focus = ds.relationship.focus
+    rows = trade_tables.mirror_rows(ds)
+    who = roles.name(ds, focus)
+    assert who != focus
+    assert list(rows.columns) == [
+        "Partner",
+        "Period",
+        f"{who}'s figure",
+        "Partner's figure",
+        "Gap",
+        f"{who}'s source",
+        "Partner's source",
+    ]
+    assert not rows.empty, "the bundled data has mirror pairs"
