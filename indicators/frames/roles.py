@@ -34,7 +34,11 @@ def counterparts_label(
     view = view or rel.focus
     who = name(ds, view)
     chosen = list(partners) if partners is not None else list(rel.declared)
-    if view == rel.focus and rel.group and set(chosen) <= set(rel.declared):
+    # The group's name stands for the group or for every partner, never for one of them.
+    whole = chosen == [rel.group] or (
+        set(rel.partners) <= set(chosen) <= set(rel.declared) and bool(rel.partners)
+    )
+    if view == rel.focus and rel.group and whole:
         return f"{who} with {name(ds, rel.group)}"
     shown = [name(ds, p) for p in chosen]
     if not shown:
