@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import cached, ui
 from indicators.charts import standard
-from indicators.frames import labels, projects, roles, summary, tables
+from indicators.frames import labels, projects, summary, tables
 
 
 def render() -> None:
@@ -16,45 +16,10 @@ def render() -> None:
     rel = ds.relationship
     st.title(ui.md(rel.title))
     st.caption(ui.md(rel.description))
-    pair = roles.counterparts_label(ds)
-    whole = rel.group or (rel.partners[0] if rel.partners else "")
-    total = roles.trade_measures(ds).get("total")
     cols = st.columns(4)
-    trade = cached.headline(ds, total, rel.focus, whole, "trade") if total and whole else None
-    with cols[0]:
-        _card(
-            "trade",
-            f"Trade, {pair}, {trade.period}" if trade else f"Trade, {pair}",
-            trade.value_text if trade else "no data",
-            trade.delta_text if trade else None,
-            summary.source_line(trade),
-        )
-    invest = summary.latest_headline(
-        [
-            cached.headline(ds, i, rel.focus, whole, "investment", annual=False)
-            for i in roles.headline_indicators(ds, "investment")
-        ]
-        if whole
-        else []
-    )
-    with cols[1]:
-        label = roles.indicator_name(ds, invest.indicator) if invest else "Investment"
-        _card(
-            "investment",
-            f"{label}, {invest.period}" if invest else "Investment",
-            invest.value_text if invest else "no data",
-            None,
-            summary.source_line(invest),
-        )
-    with cols[2]:
-        counts = summary.project_counts(ds)
-        _card("projects", "Projects operational", str(counts.operational), None, counts.breakdown())
-    with cols[3]:
-        last = summary.milestone(ds, date.today())
-        if last is None:
-            _card("milestone", "Latest milestone", "none", None, "No event is recorded.")
-        else:
-            _card("milestone", "Latest milestone", last.date, None, last.text)
+    for col, card in zip(cols, summary.cards(ds, date.today(), cached.headline), strict=True):
+        with col:
+            _card(card.slot, card.label, card.value, card.delta, card.note)
     group = standard.overview_partners(ds)
     fig = cached.trade_view(ds, partners=group, chart_id="overview-trade", height=380)
     points = cached.trade_points(ds, partners=group, years=cached.default_years(ds))

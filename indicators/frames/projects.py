@@ -46,8 +46,9 @@ def projects_table(ds: Dataset) -> pd.DataFrame:
 
 
 def status_points(ds: Dataset) -> pd.DataFrame:
-    """The status chart's CSV: each project's status, its date and source, by id."""
-    return ds.projects[["id", "name", "kind", "status", "status_as_of", "status_source"]]
+    """The status chart's CSV: each project it counts (sections count with their project),
+    with its status, the status's date and source, by id."""
+    return top_projects(ds)[["id", "name", "kind", "status", "status_as_of", "status_source"]]
 
 
 def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:

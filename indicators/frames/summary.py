@@ -3,12 +3,15 @@ status, and the latest and next milestone of the relationship."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from indicators.dataset import Dataset
+from indicators.frames import roles
+from indicators.frames import tidy as F
 from indicators.frames.formatting import format_date, source_label
 from indicators.frames.projects import top_projects
 from indicators.frames.tidy import Headline
@@ -92,3 +95,57 @@ def source_line(h: Headline | None) -> str:
         return "No datapoint yet."
     more = f" (and {h.n_sources - 1} more)" if h.n_sources > 1 else ""
     return f"Source: {h.source}{more}"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline figure as a reader sees it: what, how much, the change, and its source."""
+
+    slot: str
+    label: str
+    value: str
+    delta: str | None
+    note: str
+
+
+def cards(
+    ds: Dataset, today: date, headline: Callable[..., Headline | None] = F.headline
+) -> list[Card]:
+    """The Overview's four cards: trade, investment, projects and the latest milestone.
+    ``headline`` is :func:`tidy.headline` or a cached copy of it."""
+    rel = ds.relationship
+    pair = roles.counterparts_label(ds)
+    whole = rel.group or (rel.partners[0] if rel.partners else "")
+    total = roles.trade_measures(ds).get("total")
+    trade = headline(ds, total, rel.focus, whole, "trade") if total and whole else None
+    invest = latest_headline(
+        [
+            headline(ds, i, rel.focus, whole, "investment", annual=False)
+            for i in roles.headline_indicators(ds, "investment")
+        ]
+        if whole
+        else []
+    )
+    what = roles.indicator_name(ds, invest.indicator) if invest else "Investment"
+    counts = project_counts(ds)
+    last = milestone(ds, today)
+    return [
+        Card(
+            "trade",
+            f"Trade, {pair}, {trade.period}" if trade else f"Trade, {pair}",
+            trade.value_text if trade else "no data",
+            trade.delta_text if trade else None,
+            source_line(trade),
+        ),
+        Card(
+            "investment",
+            f"{what}, {invest.period}" if invest else "Investment",
+            invest.value_text if invest else "no data",
+            None,
+            source_line(invest),
+        ),
+        Card("projects", "Projects operational", str(counts.operational), None, counts.breakdown()),
+        Card("milestone", "Latest milestone", last.date, None, last.text)
+        if last
+        else Card("milestone", "Latest milestone", "none", None, "No event is recorded."),
+    ]
