@@ -1,4 +1,4 @@
-"""The `indicators` command line: validate data, export charts."""
+"""The `indicators` command line: validate data, export charts, build the site."""
 
 from __future__ import annotations
 
@@ -65,8 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from indicators.contrib.cli import add_contrib_commands
     from indicators.export.cli import add_export_commands
+    from indicators.site.cli import add_site_command
 
     add_export_commands(sub)
+    add_site_command(sub)
     add_contrib_commands(sub)
     return parser
 

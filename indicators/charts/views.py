@@ -252,6 +252,7 @@ def mirror_view(
     partners: Sequence[str] | None = None,
     years: tuple[int, int] | None = None,
     view: str | None = None,
+    chart_id: str = "trade-mirror",
 ) -> tuple[go.Figure, pd.DataFrame]:
     view = R.view_of(ds, view)
     chosen = R.mirror_partners(ds, view, partners)
@@ -264,6 +265,7 @@ def mirror_view(
         **context(ds),
         view=view,
         view_name=who,
+        chart_id=chart_id,
         subtitle=f"Total trade, {_years_text(years)}: {who}'s figures against each partner's "
         "own statistics, US dollars",
     )

@@ -161,10 +161,12 @@ def render(
     width: int = DEFAULT_WIDTH,
     height: int = DEFAULT_HEIGHT,
     decorated: bool = True,
+    scale: float | None = None,
 ) -> bytes:
     """One image as bytes, in bounded time. Raises browser.ExportUnavailable without Chromium
     and browser.ExportFailed when the browser fails to start, crashes or hangs (it is then
-    discarded, so the next call starts afresh)."""
+    discarded, so the next call starts afresh). ``scale``: pixels per unit of a PNG (twice
+    by default, sharp in a report; less for a thumbnail)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     height = export_height(fig, height)
@@ -173,7 +175,7 @@ def render(
         "format": fmt,
         "width": width,
         "height": height,
-        "scale": PNG_SCALE if fmt == "png" else 1,
+        "scale": (scale or PNG_SCALE) if fmt == "png" else 1,
     }
     blob = browser.draw(fig_dict, opts)
     return _with_alt_text(blob, fmt, fig)
