@@ -42,3 +42,6 @@ fixture_data  # unused function (tests/dashboard/test_app_relationship.py:60)
 fixture_data  # unused variable (tests/dashboard/test_app_relationship.py:67)
 fixture_data  # unused variable (tests/dashboard/test_app_relationship.py:76)
 pytestmark  # unused variable (tests/contrib/test_diff.py:15)
+error_kinds  # unused variable (benchmarks/capacity.py:68), written to the JSON by asdict
+_.page_name  # unused attribute (benchmarks/capacity.py:112), a protobuf field sent
+_.string_value  # unused attribute (benchmarks/capacity.py:173), a protobuf field sent
