@@ -45,7 +45,12 @@
         figure.dataset.state = "live";
         figure.querySelector(".chart-static").hidden = true;
         var button = figure.querySelector(".chart-activate");
-        if (button) { button.hidden = true; }
+        if (button) {
+          // A hidden button drops its focus to <body>: a keyboard reader stays on the chart
+          var focused = document.activeElement === button;
+          button.hidden = true;
+          if (focused) { figure.tabIndex = -1; figure.focus({ preventScroll: true }); }
+        }
         if (status) { status.textContent = "Interactive chart loaded."; }
       })
       .catch(function (err) {
