@@ -34,6 +34,9 @@ from indicators.site.pages import render
 
 MANIFEST = ".site-manifest.json"
 DISPLAY_WIDTH = 1000
+# A phone gets the chart laid out for its width: the 1000 px image shrunk to a third has
+# 4 px text.
+NARROW_WIDTH = 480
 THUMB_WIDTH = 480
 DOWNLOADS = (("png", "PNG image"), ("svg", "SVG image"), ("pdf", "PDF"))
 
@@ -123,6 +126,8 @@ def _page_chart(c: SiteChart, ds: Dataset, names: dict[str, str]) -> dict[str, A
         "alt": f"{meta.get('title') or c.description}. {description(c.figure)}",
         # A map's outlines make an SVG of over half a megabyte; a PNG a third of that.
         "image": f"charts/{stem}.{'png' if names.get('topojson') else 'svg'}",
+        "narrow": f"charts/{stem}-narrow.{'png' if names.get('topojson') else 'svg'}",
+        "narrow_width": NARROW_WIDTH,
         "thumbnail": f"charts/{stem}-thumb.png",
         "width": DISPLAY_WIDTH,
         "height": height,
@@ -211,6 +216,7 @@ def build_site(
         )
         files = [
             page["image"],
+            page["narrow"],
             page["thumbnail"],
             *(d["href"] for d in page["downloads"]),
             names["figure_js"],
@@ -228,6 +234,17 @@ def build_site(
                     height=height,
                     decorated=False,
                     scale=1,
+                ),
+            )
+            write(
+                page["narrow"],
+                images.render(
+                    c.figure,
+                    page["narrow"].rsplit(".", 1)[1],
+                    width=NARROW_WIDTH,
+                    height=height,
+                    decorated=False,
+                    scale=2,
                 ),
             )
             write(
@@ -335,7 +352,7 @@ def _sources(
     by_source: dict[str, list[dict[str, str]]] = {}
     for p in pages:
         for s in p["source_ids"]:
-            by_source.setdefault(s, []).append({"page": p["page"], "title": p["title"]})
+            by_source.setdefault(s, []).append({"page": p["page"], "title": p["description"]})
     sources = []
     for _, row in table.iterrows():
         url = fmt.http_url(row.get("url"))
