@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,7 +111,17 @@ def signature_key(sig: tuple[tuple[str, int, int, int, int], ...]) -> str:
 # Each dataset of the root is cached on its own (keyed by its folder and its files).
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=8)
 def _load(path: str, key: str) -> Dataset:
-    return load_dataset(path)
+    started = time.monotonic()
+    ds = load_dataset(path)
+    # One line per load in the server's log: an operator of several replicas sees that each
+    # loads once, and again after the data changed.
+    print(
+        f"indicators: loaded {path} ({len(ds.observations)} datapoints, key {key[:8]}) "
+        f"in {time.monotonic() - started:.2f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return ds
 
 
 def datasets() -> list[DatasetRef]:

@@ -178,7 +178,7 @@ class Proxy:
             self.proc.wait()
 
 
-def start_serve(rundir: Path, replicas: int) -> Proxy:
+def start_serve(rundir: Path, replicas: int, env: dict[str, str] | None = None) -> Proxy:
     if nginx_path() is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is not installed: apt-get install nginx")
@@ -204,6 +204,7 @@ def start_serve(rundir: Path, replicas: int) -> Proxy:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a stray Ctrl-C of the test run goes to pytest alone
+            env={**os.environ, **(env or {})},
         )
     proxy = Proxy(proc, port, rundir, log, [port + 1 + i for i in range(replicas)])
     deadline = time.time() + 90
@@ -554,3 +555,64 @@ def test_ten_protocol_sessions_and_a_browser_through_two_replicas(browser, proxy
     assert level.actions >= 10
     assert sum(a.charts for a in actions) > 0, "the readers' pages drew charts"
     assert seen.outside == [] and seen.page_errors == []
+
+
+def test_each_replica_loads_the_data_once_and_sees_a_change(tmp_path: Path) -> None:
+    """Every replica builds its own cached dataset once, whatever the number of sessions,
+    and each notices a changed data file on its next rerun."""
+    import asyncio
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import capacity
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    proxy = start_serve(tmp_path / "serve", 2, env={"INDICATORS_DATA": str(data)})
+
+    def counts() -> list[int]:
+        """The footer's datapoint count as two sessions on each replica read it."""
+
+        async def one(port: int) -> int:
+            base = f"http://127.0.0.1:{port}"
+            s = capacity.Session(base.replace("http", "ws", 1) + "/_stcore/stream", base)
+            await s.connect()
+            action = await s.rerun("open", "sources", "")
+            await s.close()
+            assert action.error == "", action.error
+            found = [re.search(r"· ([\d,]+) datapoints", t) for t in s.last_texts]
+            return int(next(m for m in found if m).group(1).replace(",", ""))
+
+        async def all_() -> list[int]:
+            return list(await asyncio.gather(*(one(p) for p in proxy.replica_ports * 2)))
+
+        # In a thread of its own: the browser fixture's sync Playwright holds this one's loop.
+        out: list[list[int]] = []
+        worker = threading.Thread(target=lambda: out.append(asyncio.run(all_())))
+        worker.start()
+        worker.join(timeout=120)
+        assert out, "the protocol sessions did not finish"
+        return out[0]
+
+    def loads(i: int) -> int:
+        log = (proxy.rundir / "logs" / f"replica-{i}.log").read_text()
+        return log.count(f"indicators: loaded {data}")
+
+    try:
+        before = counts()
+        assert len(set(before)) == 1, before
+        assert [loads(i) for i in (1, 2)] == [1, 1], "each replica loads once for 2 sessions"
+        # A made-up datapoint, in this test's copy only.
+        target = next((data / "reports").glob("035-*.yaml"))
+        text = target.read_text(encoding="utf-8")
+        blocks = text.split("\n  - ")
+        entry = next(b for b in blocks if 'period: "2013"' in b)
+        added = entry.replace('period: "2013"', 'period: "2011"').replace("value: 10", "value: 9")
+        assert added != entry
+        tail = "\n  - " + added.rstrip("\n") + "\n"
+        target.write_text(text.rstrip("\n") + tail, encoding="utf-8")
+        after = counts()
+        assert after == [before[0] + 1] * len(before), after
+        assert [loads(i) for i in (1, 2)] == [2, 2], "each replica reloads once after the change"
+    finally:
+        proxy.stop()
