@@ -440,6 +440,39 @@ def test_sessions_are_sticky_and_spread_over_the_replicas(proxy: Proxy) -> None:
     assert re.match(r"st_route=[0-9a-f]{32};", route_cookie(headers))
 
 
+def test_ten_protocol_sessions_and_a_browser_through_two_replicas(browser, proxy: Proxy) -> None:
+    """The capacity benchmark's readers (Streamlit's own websocket protocol, no browser)
+    and one Chromium reader, at once through the proxy: every action served, no error."""
+    import asyncio
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import capacity
+
+    ws = proxy.url.replace("http", "ws", 1) + "/_stcore/stream"
+    results: dict[str, object] = {}
+
+    def protocol() -> None:
+        level, actions = asyncio.run(
+            capacity.run_level(ws, proxy.url, 10, 15, (1.0, 3.0), [], seed=3, max_actions=8)
+        )
+        results["level"], results["actions"] = level, actions
+
+    worker = threading.Thread(target=protocol)
+    worker.start()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    seen = watch(page)
+    page.goto(proxy.url + "/trade?partners=KAZ,UZB&from=2015&to=2024")
+    wait_rendered(page, 2)
+    page.close()
+    worker.join(timeout=120)
+    level, actions = results["level"], results["actions"]
+    assert level.errors == 0, [a.error for a in actions if a.error]
+    assert level.actions >= 10
+    assert sum(a.charts for a in actions) > 0, "the readers' pages drew charts"
+    assert seen.outside == [] and seen.page_errors == []
+
+
 def test_a_dead_replica_is_routed_around_and_started_again(proxy: Proxy) -> None:
     """Passive health checks: the browsers of a replica that dies are served by the other
     (nginx retries a refused connection elsewhere), and serve.sh starts it again."""
@@ -470,6 +503,8 @@ def test_a_dead_replica_is_routed_around_and_started_again(proxy: Proxy) -> None
     assert "replica 2 exited; starting it again" in proxy.log.read_text()
 
 
+# Runs after every test that uses the module's proxy (pytest keeps the file's order): it
+# stops it.
 def test_stop_leaves_no_process_and_frees_the_ports(proxy: Proxy) -> None:
     ports = [proxy.port, *proxy.replica_ports]
     assert not any(refused(p) for p in ports)
@@ -522,39 +557,6 @@ def test_sigterm_stops_everything_and_a_second_start_is_a_no_op(tmp_path: Path) 
         assert refused(p.port) and refused(p.replica_ports[0])
     finally:
         p.stop()
-
-
-def test_ten_protocol_sessions_and_a_browser_through_two_replicas(browser, proxy: Proxy) -> None:
-    """The capacity benchmark's readers (Streamlit's own websocket protocol, no browser)
-    and one Chromium reader, at once through the proxy: every action served, no error."""
-    import asyncio
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import capacity
-
-    ws = proxy.url.replace("http", "ws", 1) + "/_stcore/stream"
-    results: dict[str, object] = {}
-
-    def protocol() -> None:
-        level, actions = asyncio.run(
-            capacity.run_level(ws, proxy.url, 10, 15, (1.0, 3.0), [], seed=3, max_actions=8)
-        )
-        results["level"], results["actions"] = level, actions
-
-    worker = threading.Thread(target=protocol)
-    worker.start()
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    seen = watch(page)
-    page.goto(proxy.url + "/trade?partners=KAZ,UZB&from=2015&to=2024")
-    wait_rendered(page, 2)
-    page.close()
-    worker.join(timeout=120)
-    level, actions = results["level"], results["actions"]
-    assert level.errors == 0, [a.error for a in actions if a.error]
-    assert level.actions >= 10
-    assert sum(a.charts for a in actions) > 0, "the readers' pages drew charts"
-    assert seen.outside == [] and seen.page_errors == []
 
 
 def test_each_replica_loads_the_data_once_and_sees_a_change(tmp_path: Path) -> None:
