@@ -145,8 +145,7 @@ class Session:
                         specs.append(json.loads(el.plotly_chart.spec or "{}"))
                     elif etype in WIDGETS:
                         w = getattr(el, etype)
-                        key = w.id.rsplit("-", 1)[-1] if "-" in w.id else w.id
-                        widgets[_user_key(w.id) or key] = (etype, w)
+                        widgets[_user_key(w.id) or w.id] = (etype, w)
                 elif which == "page_not_found":
                     error = error or "page not found"
                 elif which == "script_finished":

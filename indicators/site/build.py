@@ -225,39 +225,21 @@ def build_site(
         if fresh:
             report.drawn.append(c.id)
             height = page["height"]
-            write(
-                page["image"],
-                images.render(
+            # The page's image, the phone's (twice as sharp) and the gallery's thumbnail.
+            for image, width, scale in (
+                (page["image"], DISPLAY_WIDTH, 1.0),
+                (page["narrow"], NARROW_WIDTH, 2.0),
+                (page["thumbnail"], DISPLAY_WIDTH, THUMB_WIDTH / DISPLAY_WIDTH),
+            ):
+                drawn = images.render(
                     c.figure,
-                    page["image"].rsplit(".", 1)[1],
-                    width=DISPLAY_WIDTH,
+                    image.rsplit(".", 1)[1],
+                    width=width,
                     height=height,
                     decorated=False,
-                    scale=1,
-                ),
-            )
-            write(
-                page["narrow"],
-                images.render(
-                    c.figure,
-                    page["narrow"].rsplit(".", 1)[1],
-                    width=NARROW_WIDTH,
-                    height=height,
-                    decorated=False,
-                    scale=2,
-                ),
-            )
-            write(
-                page["thumbnail"],
-                images.render(
-                    c.figure,
-                    "png",
-                    width=DISPLAY_WIDTH,
-                    height=height,
-                    decorated=False,
-                    scale=THUMB_WIDTH / DISPLAY_WIDTH,
-                ),
-            )
+                    scale=scale,
+                )
+                write(image, drawn)
             for ext, _ in DOWNLOADS:
                 write(f"downloads/{c.id}.{ext}", images.render(c.figure, ext))
             write(f"downloads/{c.id}.csv", points_csv)

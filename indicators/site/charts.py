@@ -39,11 +39,12 @@ def _observations(points: pd.DataFrame, ds: Dataset) -> tuple[pd.DataFrame, pd.D
 
 
 def _investment_points(ds: Dataset) -> pd.DataFrame:
+    indicators = V.default_investment(ds)
     return T.investment_points(
         ds,
         partners=list(ds.relationship.declared),
-        indicators=V.default_investment(ds),
-        years=year_bounds(ds, V.default_investment(ds) or None),
+        indicators=indicators,
+        years=year_bounds(ds, indicators or None),
     )
 
 
@@ -56,6 +57,12 @@ def _volume_points(ds: Dataset) -> pd.DataFrame:
 
 def _gantt(ds: Dataset) -> pd.DataFrame:
     return P.gantt_shown(P.gantt_rows(ds), P.project_kinds(ds), top_only=True)
+
+
+def _with_table(
+    rows: pd.DataFrame, table: Callable[[pd.DataFrame], pd.DataFrame]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return rows, table(rows)
 
 
 # Per chart id of the standard set: (the datapoints it draws, the app's page, its query).
@@ -78,7 +85,7 @@ _DATA: dict[str, tuple[Callable[[Dataset], tuple[pd.DataFrame, pd.DataFrame]], s
     "trade-mirror": (lambda d: (V.mirror_view(d)[1], TT.mirror_rows(d)), "trade"),
     "investment": (lambda d: _observations(_investment_points(d), d), "investment"),
     "map": (lambda d: _observations(PV.map_series(d, None, PV.default_map_year(d)), d), "map"),
-    "timeline": (lambda d: (_gantt(d), P.gantt_table(_gantt(d))), "timeline"),
+    "timeline": (lambda d: _with_table(_gantt(d), P.gantt_table), "timeline"),
     "project-volumes": (lambda d: _observations(_volume_points(d), d), "timeline"),
 }
 
