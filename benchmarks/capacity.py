@@ -67,6 +67,9 @@ class Level:
     cpu_percent: float
     error_kinds: dict[str, int] = field(default_factory=dict)
     action_kinds: dict[str, int] = field(default_factory=dict)
+    # Per kind of action: its p95 rerun time, and the median bytes received.
+    kind_p95: dict[str, float] = field(default_factory=dict)
+    kind_kb: dict[str, float] = field(default_factory=dict)
 
 
 class Session:
@@ -308,6 +311,14 @@ async def run_level(
         cpu_percent=round(100 * (cpu1 - cpu0) / elapsed, 1),
         error_kinds=kinds,
         action_kinds={k: sum(1 for a in out if a.kind == k) for k in sorted({a.kind for a in out})},
+        kind_p95={
+            k: round(_percentile([a.seconds for a in out if a.kind == k and not a.error], 95), 3)
+            for k in sorted({a.kind for a in out})
+        },
+        kind_kb={
+            k: round(_percentile([a.bytes / 1024 for a in out if a.kind == k], 50), 1)
+            for k in sorted({a.kind for a in out})
+        },
     )
     return level, out
 
@@ -335,14 +346,16 @@ def _wait_healthy(base: str, timeout: float = 60) -> None:
     raise SystemExit(f"the app at {base} did not become healthy in {timeout:.0f} s")
 
 
-def start_app(port: int) -> subprocess.Popen[bytes]:
-    """One `streamlit run`, as scripts/dashboard.sh starts it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def start_app(port: int, root: Path = ROOT) -> subprocess.Popen[bytes]:
+    """One `streamlit run`, as scripts/dashboard.sh starts it; ``root``: another checkout of
+    the code (the ``--baseline`` commit), run with this one's virtualenv and its bundled data,
+    so that only the code differs."""
+    env = {**os.environ, "PYTHONPATH": str(root), "INDICATORS_DATA": str(ROOT / "data")}
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "streamlit"),
             "run",
-            str(ROOT / "dashboard" / "app.py"),
+            str(root / "dashboard" / "app.py"),
             "--server.port",
             str(port),
             "--server.address",
@@ -352,7 +365,7 @@ def start_app(port: int) -> subprocess.Popen[bytes]:
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -392,6 +405,20 @@ def streamlit_pids(root_pid: int) -> list[int]:
         if b"streamlit" in cmd:
             pids.append(pid)
     return pids
+
+
+def baseline_process(rev: str) -> tuple[str, list[int], subprocess.Popen[bytes]]:
+    """The app as it was at ``rev`` (``git archive`` into a temporary folder), one process."""
+    import tempfile
+
+    where = Path(tempfile.mkdtemp(prefix="capacity-baseline-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", rev], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    port = _free_port()
+    proc = start_app(port, where)
+    return f"http://127.0.0.1:{port}", streamlit_pids(proc.pid), proc
 
 
 def start_replicas(n: int, port: int) -> subprocess.Popen[bytes]:
@@ -439,6 +466,24 @@ def print_levels(title: str, levels: list[Level]) -> None:
     print(f"capacity (p95 <= {P95_BUDGET_S:g} s, 0 errors): {capacity(levels)} sessions")
 
 
+async def idle_memory(url: str, origin: str, pids: list[int], n: int = 40) -> float:
+    """Server memory per added session, sessions alone: ``n`` more readers connect and open
+    the Overview and the Trade page as a link gives them (views the cache already holds), and
+    stay connected while the server's RSS is read. Unlike the span across levels, this holds
+    no cache growth from new filter combinations."""
+    sessions = [Session(url, origin) for _ in range(n)]
+    before, _ = _proc_stats(pids)
+    for s in sessions:
+        await s.connect()
+        await s.rerun("open", "", "")
+        await s.rerun("page", "trade", _query("trade", random.Random(0)))
+    await asyncio.sleep(1)
+    after, _ = _proc_stats(pids)
+    for s in sessions:
+        await s.close()
+    return round((after - before) / n, 3)
+
+
 def memory_per_session(levels: list[Level]) -> float | None:
     """Extra server memory per added session, between the lowest and the highest level."""
     if len(levels) < 2 or levels[-1].sessions == levels[0].sessions:
@@ -462,7 +507,8 @@ async def measure(
         levels.append(level)
         print(
             f"  {n} sessions: {level.per_second} actions/s, p95 {level.p95} s, "
-            f"{level.errors} errors; actions {level.action_kinds}",
+            f"{level.errors} errors; actions {level.action_kinds}; p95 by kind "
+            f"{level.kind_p95}; median KB by kind {level.kind_kb}",
             flush=True,
         )
         # Past capacity by far: more sessions only queue longer.
@@ -537,6 +583,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", default="", help="e.g. 1,2: behind nginx, in one run")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--verify", action="store_true", help="compare with a Chromium session")
+    parser.add_argument(
+        "--baseline", default="", help="a git revision measured first, as one process (before)"
+    )
     parser.add_argument("--quick", action="store_true", help="levels 2,4 for 8 s: a smoke test")
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "capacity-results.json"))
     args = parser.parse_args(argv)
@@ -558,6 +607,8 @@ def main(argv: list[str] | None = None) -> int:
             proc = start_app(port)
             return f"http://127.0.0.1:{port}", streamlit_pids(proc.pid), proc
 
+        if args.baseline:
+            plans.append((f"1 process, {args.baseline}", lambda: baseline_process(args.baseline)))
         plans.append(("1 process", one_process))
     for n in [int(x) for x in args.replicas.split(",") if x]:
 
@@ -578,7 +629,10 @@ def main(argv: list[str] | None = None) -> int:
             print_levels(label, levels)
             per = memory_per_session(levels)
             if per is not None:
-                print(f"server memory per added session: {per} MB")
+                print(f"server RSS growth per session across the levels: {per} MB")
+            idle = asyncio.run(idle_memory(ws_url, base, pids)) if pids else None
+            if idle is not None:
+                print(f"server memory per added session (40 more, connected): {idle} MB")
             if args.verify:
                 check = asyncio.run(verify_against_browser(base))
                 print(f"protocol vs Chromium, Trade chart: {check}")
@@ -586,7 +640,8 @@ def main(argv: list[str] | None = None) -> int:
             results[label] = {
                 "levels": [asdict(lv) for lv in levels],
                 "capacity": capacity(levels),
-                "memory_per_session_mb": per,
+                "rss_growth_per_session_mb": per,
+                "memory_per_session_mb": idle,
             }
         finally:
             if proc is not None:
@@ -596,6 +651,10 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|")
     for k, v in caps.items():
         print(f"| {k} | {v} |")
+    if args.baseline and caps.get(f"1 process, {args.baseline}") and caps.get("1 process"):
+        gain = caps["1 process"] / caps[f"1 process, {args.baseline}"]
+        print(f"this code / {args.baseline}, capacity of one process: {gain:.2f}x")
+        results["ratio_to_baseline"] = round(gain, 2)
     one = caps.get("1 replica(s) behind nginx")
     two = caps.get("2 replica(s) behind nginx")
     if one and two:

@@ -40,7 +40,9 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+# Room for every page's default views and many readers' own filters: with 256, fifty readers
+# moving filters evicted the views every other reader opens (benchmarks/capacity.py).
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def _compute(_ds: Dataset, fingerprint: str, name: str, args: tuple, kwargs: tuple) -> Any:
     return _FUNCTIONS[name](_ds, *args, **dict(kwargs))
 
@@ -114,8 +116,10 @@ trade_points = cached(views.trade_points)
 mirror_rows = cached(trade_tables.mirror_rows)
 stated_growth = cached(trade_tables.stated_growth)
 investment_points = cached(tables.investment_points)
+investment_rows = cached(tables.investment_rows)
 map_series = cached(project_views.map_series)
 gantt_rows = cached(projects.gantt_rows)
+volume_points = cached(projects.volume_points)
 series = cached(frames.series)
 headline = cached(frames.headline)
 partial_labels = cached(frames.partial_labels)

@@ -2,12 +2,15 @@
 
 The cache key is each file's name, size, modification and change time and inode (a stat
 walk, no parsing), so a rerun with unchanged files gets the cached dataset without reading a
-byte of YAML, and any rewrite is seen on the next rerun.
+byte of YAML, and any rewrite is seen within :data:`RECHECK_S` seconds.
 
-Every rerun pays for that walk (twice: the router and the page each ask for the dataset), so
-it is an ``os.scandir`` walk over the same files as :func:`indicators.loader.data_files`
+The walk is an ``os.scandir`` walk over the same files as :func:`indicators.loader.data_files`
 (about 1 ms for 500 files instead of 10), and Streamlit hashes one short digest of the
 signature rather than the tuple of every file's entry (tens of milliseconds at 500 files).
+One walk serves every session of the process for :data:`RECHECK_S`: under load each ``stat``
+gives up the interpreter lock and waits to get it back behind other sessions' reruns, so a
+walk per rerun was a fifth of the script thread's time at 50 sessions (py-spy, under
+benchmarks/capacity.py).
 """
 
 from __future__ import annotations
@@ -101,6 +104,29 @@ def _stat_walk(root: str) -> list[tuple[str, int, int, int, int]]:
     return out
 
 
+# How long one walk of the data files stands for all sessions of this process.
+RECHECK_S = 1.0
+_clock = time.monotonic
+_walks: dict[str, tuple[float, str]] = {}
+_walks_lock = threading.Lock()
+
+
+def current_key(path: Path) -> str:
+    """The digest of the data files' signature, walked at most once per :data:`RECHECK_S`
+    per process; sessions that arrive during a walk wait for it instead of walking too."""
+    hit = _walks.get(str(path))
+    if hit is not None and _clock() - hit[0] < RECHECK_S:
+        return hit[1]
+    with _walks_lock:
+        hit = _walks.get(str(path))
+        started = _clock()
+        if hit is not None and started - hit[0] < RECHECK_S:
+            return hit[1]
+        key = signature_key(signature(path))
+        _walks[str(path)] = (started, key)  # the walk's start: a change during it is re-read
+        return key
+
+
 def signature_key(sig: tuple[tuple[str, int, int, int, int], ...]) -> str:
     """One short digest of a signature: what the cache hashes on each rerun."""
     return hashlib.blake2b(repr(sig).encode("utf-8"), digest_size=16).hexdigest()
@@ -142,7 +168,7 @@ def dataset(ref: DatasetRef | None = None) -> Dataset:
     """The current dataset; never raises. A failure to load becomes a report problem."""
     path = ref.path if ref is not None else data_path()
     try:
-        return _load(str(path), signature_key(signature(path)))
+        return _load(str(path), current_key(path))
     except Exception as exc:  # the app must stay up even if loading itself breaks
         report = Report(
             [

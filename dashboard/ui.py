@@ -95,6 +95,19 @@ def serialised(fig: go.Figure) -> dict[str, Any]:
 ChartData = pd.DataFrame | Callable[[], pd.DataFrame] | None
 
 
+def _table_of(fig: go.Figure, table: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The "Data" view's frame, made once per figure object and kept on it like its JSON: a
+    page passes the table of exactly what ``fig`` draws, so the same figure has the same
+    table, and a rerun with unchanged filters does not label every datapoint again."""
+    if not callable(table):
+        return table
+    frame = getattr(fig, "_dashboard_table", None)
+    if frame is None:
+        frame = table()
+        object.__setattr__(fig, "_dashboard_table", frame)
+    return frame  # type: ignore[no-any-return]
+
+
 def chart_box(key: str) -> str:
     """The key of a chart's container: a digest, so no text from the data (a project id in
     a key) ever reaches the page's CSS."""
@@ -152,7 +165,7 @@ def chart(
         download_menu(fig, key=key, data=data)
     if table is not None:
         with below[1], st.expander("Data", icon=":material/table:"):
-            frame = table() if callable(table) else table
+            frame = _table_of(fig, table)
             st.dataframe(frame, hide_index=True, width="stretch", column_config=link_columns(frame))
     return event
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import loading
 from indicators import load_dataset
 from indicators.cli import main
 from indicators.export import browser
@@ -37,6 +38,9 @@ def live_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "data"
     shutil.copytree(ROOT / "data", root)
     monkeypatch.setenv("INDICATORS_DATA", str(root))
+    # Every rerun walks the files: these tests change them between reruns, faster than the
+    # app's RECHECK_S (the reuse itself is tested in tests/dashboard/test_app.py).
+    monkeypatch.setattr(loading, "RECHECK_S", 0.0)
     return root
 
 

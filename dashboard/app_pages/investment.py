@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import cached, state, ui
-from indicators.frames import labels, roles, tables
+from indicators.frames import roles, tables
 
 
 def render() -> None:
@@ -51,7 +51,7 @@ def render() -> None:
         include_pledges=pledges,
     )
     shown = cached.investment_points(ds, partners=partners, indicators=chosen, years=tuple(years))
-    table = labels.datapoints(shown, ds, cited=shown)
+    table = cached.investment_rows(ds, partners=partners, indicators=chosen, years=tuple(years))
     ui.chart(
         fig,
         key="investment-chart",

@@ -78,7 +78,7 @@ def render() -> None:
     )
     state.publish(project=project, series=indicator)
     vfig = cached.volumes_view(ds, project=project, indicator=indicator)
-    picked = projects.volume_points(ds, project, indicator)
+    picked = cached.volume_points(ds, project, indicator)
     ui.chart(
         vfig,
         key="timeline-volumes",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -110,29 +111,30 @@ def trade_points(
     mirrored = [(p, view) for p in partners if p not in groups]
     pairs = {"view": own, "partner": mirrored}.get(reporter, own + mirrored)
     indicator = R.trade_measure(ds, measure)
+    kw = {"annual": annual, "partial_label": partial, "years": years}
     frames = []
-    for rep, par in pairs:
-        if measure == "balance":
-            frames.append(
-                _balance(ds, [rep], [par], annual=annual, partial_label=partial, years=years)
-            )
-        elif indicator is not None:
-            frames.append(
-                F.series(
-                    ds,
-                    indicator,
-                    reporters=[rep],
-                    partners=[par],
-                    annual=annual,
-                    partial_label=partial,
-                    years=years,
-                    unit="USD",
+    if measure == "balance":
+        frames = [_balance(ds, [rep], [par], **kw) for rep, par in pairs]
+    elif indicator is not None:
+        # One selection per side rather than one per pair: reporter and partner are part of a
+        # datapoint's key, so each pair's representatives are the same rows either way.
+        sides = [
+            ("view", [view], [p for _, p in own]),
+            ("partner", [r for r, _ in mirrored], [view]),
+        ]
+        for side, reps, pars in sides:
+            if reporter in (side, "both") and reps and pars:
+                frames.append(
+                    F.series(ds, indicator, reporters=reps, partners=pars, unit="USD", **kw)
                 )
-            )
     frames = [f for f in frames if not f.empty]
     if not frames:
         return F.series(ds, "__none__")
     out = pd.concat(frames, ignore_index=True)
+    # In the order of the pairs asked for, each pair's points by date.
+    rank = {pair: i for i, pair in enumerate(pairs)}
+    at = [rank.get(pair, len(rank)) for pair in zip(out["reporter"], out["partner"], strict=True)]
+    out = out.iloc[np.argsort(at, kind="stable")].reset_index(drop=True)
     # A partner's own figure (reporter KAZ, partner the view) is drawn in the partner's
     # colour; the reporter column still tells the two sides apart.
     flip = out["partner"] == view

@@ -27,6 +27,14 @@ def investment_points(
     return F.with_citations(shown, ds.sources)
 
 
+def investment_rows(
+    ds: Dataset, *, partners: Sequence[str], indicators: Sequence[str], years: tuple[int, int]
+) -> pd.DataFrame:
+    """:func:`investment_points` as readers see them: names, figures as stated, sources."""
+    shown = investment_points(ds, partners=partners, indicators=indicators, years=years)
+    return L.datapoints(shown, ds, cited=shown)
+
+
 def indicators_with_data(ds: Dataset, topic: str) -> list[str]:
     """The indicators of a topic that have at least one datapoint, in the catalogue's order."""
     inds = ds.indicators[ds.indicators["topic"] == topic]

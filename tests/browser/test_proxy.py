@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from dashboard import loading
+
 from .helpers import watch
 from .server import ROOT
 from .test_pages import PAGES
@@ -613,6 +615,8 @@ def test_each_replica_loads_the_data_once_and_sees_a_change(tmp_path: Path) -> N
         assert added != entry
         tail = "\n  - " + added.rstrip("\n") + "\n"
         target.write_text(text.rstrip("\n") + tail, encoding="utf-8")
+        # Each replica trusts one walk of the files for RECHECK_S (dashboard/loading.py).
+        time.sleep(loading.RECHECK_S)
         after = counts()
         assert after == [before[0] + 1] * len(before), after
         assert [loads(i) for i in (1, 2)] == [2, 2], "each replica reloads once after the change"
