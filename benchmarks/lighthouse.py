@@ -45,7 +45,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.server import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from tests.browser.server import (  # noqa: E402
+    CHROMIUM_ARGS,
+    free_port,
+    start_server,
+    stop_server,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "lighthouse"
@@ -72,6 +77,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "sources": ("sources", 0),
     "bare": ("", 1),
 }
+VIA = " via nginx"  # the name of a page measured through scripts/serve.sh's proxy
 FORM_FACTORS = ("desktop", "mobile")
 VIEWPORTS = ((1400, 900), (768, 1024), (390, 844))
 MAX_RUNS = 5
@@ -108,6 +114,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="comma-separated subset of " + ",".join(PAGES) + " (default: all)",
     )
     p.add_argument("--no-mobile", action="store_true", help="desktop runs only")
+    p.add_argument(
+        "--proxy",
+        action="store_true",
+        help="the app's pages through scripts/serve.sh (nginx with gzip, one replica), and the "
+        "bare page both directly (the floor) and through the same proxy",
+    )
     p.add_argument(
         "--no-screenshots",
         action="store_true",
@@ -331,8 +343,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     """rows: {page, form_factor, and the keys of combine()}; the bare page's rows go last,
     after a rule."""
     head = ["page", "form", "perf", "a11y", "CLS", "LCP (s)", "TBT (ms)", "failing a11y audits"]
-    app = [r for r in rows if r["page"] != "bare"]
-    bare = [r for r in rows if r["page"] == "bare"]
+    app = [r for r in rows if r["page"] not in ("bare", BARE_PROXIED)]
+    bare = [r for r in rows if r["page"] in ("bare", BARE_PROXIED)]
 
     def line(r: dict[str, Any]) -> list[str]:
         failing = ", ".join(r.get("failing") or []) or "none"
@@ -422,6 +434,25 @@ def start_script(script: Path, *, outlines: Path | None = None) -> tuple[Server,
         shutil.rmtree(home, ignore_errors=True)
         raise
     return Server(proc, url), home
+
+
+SERVE = ROOT / "scripts" / "serve.sh"
+BARE_PROXIED = "bare" + VIA
+
+
+def serve_behind_nginx(script: Path | None, proxies: list[Path]) -> str:
+    """``scripts/serve.sh --replicas 1`` (nginx with gzip in front of one ``streamlit run``)
+    of the dashboard or of ``script``, detached, on free ports; its run folder is appended to
+    ``proxies`` so the caller stops it. Returns the proxy's URL."""
+    rundir = Path(tempfile.mkdtemp(prefix="lighthouse-serve-"))
+    proxies.append(rundir)
+    port = free_port()
+    cmd = ["bash", str(SERVE), "--replicas", "1", "--port", str(port), "--listen", "127.0.0.1"]
+    cmd += ["--replica-port", str(free_port()), "--rundir", str(rundir), "--detach"]
+    if script is not None:
+        cmd += ["--app", str(script)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    return f"http://127.0.0.1:{port}"
 
 
 def http_status(url: str) -> int:
@@ -535,7 +566,7 @@ def screenshots(
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for name, url in targets.items():
-                charts = PAGES[name][1]
+                charts = PAGES[name.removesuffix(VIA)][1]
                 for width, height in sizes:
                     context = browser.new_context(viewport={"width": width, "height": height})
                     page = context.new_page()
@@ -605,13 +636,17 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no Lighthouse at {LIGHTHOUSE}: npm ci in tests/browser")
     app_pages = [p for p in args.pages if p != "bare"]
     servers: list[subprocess.Popen[bytes]] = []
+    proxies: list[Path] = []  # serve.sh run folders, stopped at the end
     bare_home: Path | None = None
     results: list[dict[str, Any]] = []
     shots: list[dict[str, Any]] = []
     meta: dict[str, Any] = {}
     try:
         targets: dict[str, str] = {}
-        if app_pages:
+        if app_pages and args.proxy:
+            url = serve_behind_nginx(None, proxies)
+            targets.update({p + VIA: f"{url}/{PAGES[p][0]}" for p in app_pages})
+        elif app_pages:
             proc, url = start_server(None, quiet=True)
             servers.append(proc)
             targets.update({p: f"{url}/{PAGES[p][0]}" for p in app_pages})
@@ -619,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
             bare, bare_home = start_script(BARE_APP, outlines=ROOT / "indicators" / "outlines")
             servers.append(bare.proc)
             targets["bare"] = bare.url + "/"
+            if args.proxy:
+                targets[BARE_PROXIED] = serve_behind_nginx(bare_home / BARE_APP.name, proxies) + "/"
             meta["bare_topojson_status"] = http_status(
                 bare.url + "/app/static/topojson/asia_50m.json"
             )
@@ -683,6 +720,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for proc in servers:
             stop_server(proc)
+        for rundir in proxies:
+            subprocess.run(
+                ["bash", str(SERVE), "stop", "--rundir", str(rundir)], capture_output=True
+            )
+            shutil.rmtree(rundir, ignore_errors=True)
         if bare_home is not None:
             shutil.rmtree(bare_home, ignore_errors=True)
 

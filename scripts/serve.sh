@@ -4,7 +4,7 @@
 # and security headers). Needs no root; writes nothing outside its runtime dir.
 #
 #   scripts/serve.sh [--replicas N] [--port P] [--listen ADDR] [--replica-port Q]
-#                    [--rundir DIR] [--detach]
+#                    [--rundir DIR] [--detach] [--app SCRIPT]
 #   scripts/serve.sh stop [--rundir DIR]
 #
 # nginx listens on ADDR:P (default 0.0.0.0:8080); the replicas on 127.0.0.1:Q … Q+N-1
@@ -12,7 +12,8 @@
 # SIGTERM stops nginx and every replica; with --detach the script returns once the proxy
 # answers and `scripts/serve.sh stop` stops them. Runtime files (rendered config, pid files,
 # logs, nginx's temporary files) live in DIR (default: .serve/ in the project). Starting
-# while DIR already serves does nothing; stopping when nothing runs does nothing.
+# while DIR already serves does nothing; stopping when nothing runs does nothing. --app serves
+# another Streamlit script the same way (benchmarks/lighthouse.py's bare page).
 set -euo pipefail
 CALLER=$PWD  # a relative --rundir is the caller's
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ listen=0.0.0.0
 replica_port=""
 rundir=$PWD/.serve
 detach=0
+app=dashboard/app.py
 action=start
 if [ "${1:-}" = stop ]; then action=stop; shift; fi
 while [ $# -gt 0 ]; do
@@ -33,7 +35,8 @@ while [ $# -gt 0 ]; do
     --replica-port) replica_port=$2; shift 2 ;;
     --rundir) rundir=$2; shift 2 ;;
     --detach) detach=1; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --app) app=$2; shift 2 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "serve.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -153,7 +156,7 @@ export STREAMLIT_SERVER_COOKIE_SECRET
 # Ctrl-C in this terminal reaches only this script, which then stops them in order.
 start_replica() {
   local i=$1 p=$((replica_port + $1 - 1))
-  setsid .venv/bin/streamlit run dashboard/app.py --server.port "$p" \
+  setsid .venv/bin/streamlit run "$app" --server.port "$p" \
     --server.address 127.0.0.1 --server.headless true \
     >>"$rundir/logs/replica-$i.log" 2>&1 </dev/null &
   echo $! >"$rundir/replica-$i.pid"

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.marks import HOVER, event_markers, hover_rows, series_name
+from indicators.charts.marks import (
+    UNTITLED_NOTE,
+    event_markers,
+    hover_rows,
+    hover_template,
+    series_name,
+    titled,
+)
 from indicators.charts.style import (
     SYMBOLS,
     colour_for,
@@ -39,6 +46,7 @@ def build_dated_points(
     qualifiers: list[str] = []
     unit = points["unit"].iloc[0] if not points.empty else "USD"
     scale = pick_scale(unit, points["value"].tolist() if not points.empty else [])
+    titles = titled(len(points))
     group_cols = ["indicator", "reporter", "partner", "basis"]
     for i, (key, grp) in enumerate(points.groupby(group_cols, sort=False, dropna=False)):
         indicator, reporter, partner, basis = key
@@ -49,6 +57,9 @@ def build_dated_points(
         what = (indicator_names or {}).get(str(indicator)) or pretty(str(indicator))
         name = f"{what}: {who}" + (f" ({basis})" if basis != "actual" else "")
         colour = colour_for(partner if isinstance(partner, str) else "", i, colours)
+        symbols = [
+            ("star" if basis != "actual" else SYMBOLS.get(q, "circle")) for q in grp["qualifier"]
+        ]
         fig.add_trace(
             go.Scatter(
                 x=grp["period_end"].tolist(),
@@ -61,16 +72,15 @@ def build_dated_points(
                 name=esc(name),
                 line={"color": colour, "width": 2, "dash": "solid" if basis == "actual" else "dot"},
                 marker={
-                    "symbol": [
-                        ("star" if basis != "actual" else SYMBOLS.get(q, "circle"))
-                        for q in grp["qualifier"]
-                    ],
+                    # One symbol for the series when all agree: a list per point weighs on
+                    # the payload at scale.
+                    "symbol": symbols[0] if len(set(symbols)) == 1 else symbols,
                     "size": 10,
                     "color": colour,
                     "line": {"width": 2, "color": colour},
                 },
-                customdata=hover_rows(grp, sources, scale),
-                hovertemplate=HOVER,
+                customdata=hover_rows(grp, sources, scale, titles=titles),
+                hovertemplate=hover_template(titles),
             )
         )
         cited += grp["source"].tolist()
@@ -84,6 +94,6 @@ def build_dated_points(
         title=title,
         subtitle=subtitle,
         sources=[source_label(sources, s) for s in cited],
-        notes=qualifier_notes(qualifiers),
+        notes=[*qualifier_notes(qualifiers), *([] if titles else [UNTITLED_NOTE])],
         height=height,
     )

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts.marks import HOVER, event_markers, hover_rows, series_name
+from indicators.charts.marks import (
+    HOVER,
+    UNTITLED_NOTE,
+    event_markers,
+    hover_rows,
+    hover_template,
+    series_name,
+    titled,
+)
 from indicators.charts.style import (
     GROUP_INK,
     INK,
@@ -75,6 +83,9 @@ def build_trade_timeline(
         points["qualifier"] = points["qualifier"]
         cited += share_of["source"].tolist()
         scale = Scale(1.0, "% of total", "", "%")
+    alts = points["alternatives"].tolist() if "alternatives" in points else []
+    titles = titled(len(points) + sum(len(a) for a in alts if isinstance(a, list)))
+    hover_of = hover_template(titles)
     for i, ((reporter, partner), grp) in enumerate(
         points.groupby(["reporter", "partner"], sort=False, dropna=False)
     ):
@@ -82,7 +93,7 @@ def build_trade_timeline(
         name = series_name(reporter, partner, names, mixed)
         colour = colour_for(partner, i, colours)
         hover = (
-            hover_rows(grp, sources, scale)
+            hover_rows(grp, sources, scale, titles=titles)
             if share_of is None
             else [
                 [
@@ -107,7 +118,7 @@ def build_trade_timeline(
                     marker_color=colour,
                     marker_pattern_shape=["" if q == "exact" else "/" for q in grp["qualifier"]],
                     customdata=hover,
-                    hovertemplate=HOVER,
+                    hovertemplate=hover_of,
                     offsetgroup=None if style == "stacked" else f"{reporter}-{partner}",
                 )
             )
@@ -129,7 +140,7 @@ def build_trade_timeline(
                         "line": {"width": 2, "color": colour},
                     },
                     customdata=gh,
-                    hovertemplate=HOVER,
+                    hovertemplate=hover_of,
                 )
             )
         cited += grp["source"].tolist()
@@ -152,7 +163,7 @@ def build_trade_timeline(
                                 )
                             ),
                             esc(parse_period(r["period"]).label()),
-                            esc(_title_of(sources, a["source"])),
+                            esc(_title_of(sources, a["source"])) if titles else "",
                             esc(source_label(sources, a["source"])),
                             esc(r["unit"]),
                         ]
@@ -173,7 +184,7 @@ def build_trade_timeline(
                             "line": {"width": 2, "color": colour},
                         },
                         customdata=alt_hover,
-                        hovertemplate=HOVER,
+                        hovertemplate=hover_of,
                         showlegend=False,
                     )
                 )
@@ -192,8 +203,8 @@ def build_trade_timeline(
                     ],
                     textposition="top center",
                     textfont={"size": 10},
-                    customdata=hover_rows(grp, sources, scale),
-                    hovertemplate=HOVER,
+                    customdata=hover_rows(grp, sources, scale, titles=titles),
+                    hovertemplate=hover_of,
                 )
             )
             cited += grp["source"].tolist()
@@ -217,6 +228,8 @@ def build_trade_timeline(
     notes = qualifier_notes(qualifiers)
     if any("alternatives" in points and a for a in points.get("alternatives", [])):
         notes.append("×: the same datapoint as stated by other sources")
+    if not titles:
+        notes.append(UNTITLED_NOTE)
     return layout(
         fig,
         chart_id=chart_id,

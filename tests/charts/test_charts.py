@@ -224,3 +224,32 @@ def test_status_bars_keep_few_whole_ticks_as_projects_grow() -> None:
     assert bars(3).layout.xaxis.dtick == 1
     assert bars(22).layout.xaxis.dtick == 5  # 0, 5 … 20 fit a phone; 0 … 22 in ones do not
     assert bars(26).layout.xaxis.dtick == 10
+
+
+@pytest.mark.parametrize("build", ["trade", "dated"])
+def test_hover_leaves_out_source_titles_only_past_the_threshold(
+    build: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At scale the hover names each source by publisher and date, and the chart says where
+    the titles are; below the threshold every point's hover has its source's title."""
+    from indicators.charts import dated, marks
+
+    pts = _points(y2023=(89.4e9, "exact"), y2024=(94.8e9, "exact"), y2025=(100e9, "more_than"))
+
+    def draw() -> go.Figure:
+        if build == "trade":
+            return trade.build_trade_timeline(pts, sources=SOURCES, names={"C5": "Central Asia"})
+        return dated.build_dated_points(
+            pts.assign(basis="actual"), sources=SOURCES, names={}, title="t"
+        )
+
+    fig = draw()
+    assert all(row[2] == "A title" for row in fig.data[0].customdata)
+    assert "%{customdata[2]}" in fig.data[0].hovertemplate
+    assert marks.UNTITLED_NOTE not in fig.layout.meta["notes"]
+    monkeypatch.setattr(marks, "TITLED_HOVER_POINTS", len(pts) - 1)
+    fig = draw()
+    assert all(row[2] == "" for row in fig.data[0].customdata)
+    assert "%{customdata[2]}" not in fig.data[0].hovertemplate
+    assert "People's Daily, 18 Jun 2025" in fig.data[0].customdata[0][3]
+    assert marks.UNTITLED_NOTE in fig.layout.meta["notes"]

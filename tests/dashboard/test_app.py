@@ -353,3 +353,25 @@ def test_a_loader_that_fails_leaves_an_empty_dataset_that_says_why(
     assert [p.code for p in ds.report.problems] == ["load-failed"]
     assert "disk on fire" in ds.report.problems[0].message
     assert ds.observations.empty and list(ds.observations.columns)
+
+
+def test_a_charts_data_view_is_made_once_per_figure() -> None:
+    """The "Data" view of a cached figure is labelled once, not on every rerun; another
+    figure (other filters) gets its own."""
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from dashboard import ui
+
+    calls: list[int] = []
+
+    def table() -> pd.DataFrame:
+        calls.append(1)
+        return pd.DataFrame({"Figure": [len(calls)]})
+
+    fig, other = go.Figure(), go.Figure()
+    first = ui._table_of(fig, table)
+    assert ui._table_of(fig, table) is first and len(calls) == 1
+    assert ui._table_of(other, table).iloc[0, 0] == 2 and len(calls) == 2
+    given = pd.DataFrame({"Figure": [9]})
+    assert ui._table_of(fig, given) is given
