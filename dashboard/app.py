@@ -6,9 +6,18 @@ Not `pages/`: Streamlit also auto-discovers a folder of that name and, on a deep
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 
 from dashboard import loading, state, ui
+
+# Each session's script runs in a thread of this one process. A thread that lets go of the
+# interpreter lock for a moment (a file's stat, a pyarrow filter) waits to get it back until
+# the thread holding it has run its switch interval: 5 ms by default, paid hundreds of times
+# by a rerun that filters frames while other sessions rerun. 1 ms cut the wait (py-spy under
+# benchmarks/capacity.py: pyarrow's take was a fifth of the script threads' samples).
+sys.setswitchinterval(0.001)
 
 # Before the navigation: set afterwards, the favicon becomes the page's Material icon, which
 # the browser fetches from Google's servers (nothing for an offline reader).
