@@ -125,7 +125,7 @@ def _legend_by_series(fig: go.Figure) -> None:
     its first point's shape in the legend, so "▲" could read as a series. Its legend entry
     becomes a plain circle in the series' colour, and each shape used gets one grey entry
     saying what it means."""
-    used: list[str] = []
+    used: set[str] = set()
     twins: list[go.Scatter] = []
     for i, t in enumerate(fig.data):
         if t.type == "scatter" and t.showlegend is not False:
@@ -136,7 +136,7 @@ def _legend_by_series(fig: go.Figure) -> None:
         shapes = {sym for sym in symbols if sym}
         if shapes <= {"circle"}:
             continue
-        used += [sym for sym in shapes if sym in SYMBOL_KEY]
+        used |= shapes
         group = t.legendgroup or f"series-{i}"
         t.legendgroup, t.showlegend = group, False
         twins.append(
@@ -153,7 +153,9 @@ def _legend_by_series(fig: go.Figure) -> None:
                 meta="legend",
             )
         )
-    for j, sym in enumerate(dict.fromkeys(used)):
+    # The key's order is SYMBOL_KEY's, not the order shapes were met in: the same data
+    # then gives the same figure in every process (a set's order follows the hash seed).
+    for j, sym in enumerate(sym for sym in SYMBOL_KEY if sym in used):
         twins.append(
             go.Scatter(
                 x=[None],

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pandas as pd
@@ -253,3 +256,31 @@ def test_hover_leaves_out_source_titles_only_past_the_threshold(
     assert "%{customdata[2]}" not in fig.data[0].hovertemplate
     assert "People's Daily, 18 Jun 2025" in fig.data[0].customdata[0][3]
     assert marks.UNTITLED_NOTE in fig.layout.meta["notes"]
+
+
+_SPECS = """
+import hashlib, sys
+import plotly.io as pio
+from indicators import load_dataset
+from indicators.site.charts import site_charts
+for c in site_charts(load_dataset(sys.argv[1])):
+    spec = pio.to_json(c.figure, validate=False)
+    print(c.id, hashlib.sha256(spec.encode()).hexdigest())
+"""
+
+
+def test_the_same_data_gives_the_same_figures_in_every_process() -> None:
+    """The site redraws a chart when its figure's JSON changes, and the app's caches key on
+    it: a figure that followed the hash seed (a set's order) would redraw every build."""
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _SPECS, str(DATA)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert len(runs[0].splitlines()) > 10
+    assert runs[0] == runs[1] == runs[2]
