@@ -38,15 +38,16 @@ def start_server(
     *,
     quiet: bool = False,
     script: Path | None = None,
+    log: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """The app (or another Streamlit ``script``) on a free port, once `/_stcore/health`
     answers. ``data`` points it at a dataset (else the bundled one); ``quiet`` discards its
-    output (long runs would fill a pipe nobody reads)."""
+    output (long runs would fill a pipe nobody reads), ``log`` writes it to a file."""
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     if data is not None:
         full_env["INDICATORS_DATA"] = str(data)
-    out = subprocess.DEVNULL if quiet else subprocess.PIPE
+    out = log.open("wb") if log else subprocess.DEVNULL if quiet else subprocess.PIPE
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -66,6 +67,8 @@ def start_server(
         stdout=out,
         stderr=subprocess.STDOUT,
     )
+    if log:
+        out.close()  # the server has its own copy
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -78,8 +81,10 @@ def start_server(
         if proc.poll() is not None:
             break
     proc.kill()
-    log = proc.stdout.read().decode() if proc.stdout else ""
-    raise RuntimeError(f"streamlit did not start: {log[-2000:]}")
+    said = proc.stdout.read().decode() if proc.stdout else ""
+    if log:
+        said = log.read_text(errors="replace")
+    raise RuntimeError(f"streamlit did not start: {said[-2000:]}")
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .helpers import open_page
 from .server import start_server, stop_server
@@ -27,11 +28,12 @@ def flaky_browser(tmp_path: Path, chromium_path: str) -> Iterator[tuple[str, Pat
     )
     wrapper.chmod(0o755)
     proc, url = start_server(
+        log=tmp_path / "server.log",
         env={
             "BROWSER_PATH": str(wrapper),
             "INDICATORS_EXPORT_START_TIMEOUT": "12",
             "INDICATORS_EXPORT_TIMEOUT": "30",
-        }
+        },
     )
     try:
         yield url, mode
@@ -73,9 +75,13 @@ def test_a_hanging_browser_does_not_take_the_dashboard_down(browser, flaky_brows
         assert "did not start within 12 s" in warning.inner_text(timeout=5000)
         assert time.monotonic() - started < 60
         mode.write_text("ok\n")
-        with page.expect_download(timeout=120_000) as info:
-            button.click()
-        path = info.value.path()
+        try:
+            with page.expect_download(timeout=120_000) as info:
+                button.click()
+            path = info.value.path()
+        except PlaywrightTimeout:
+            log = (Path(str(mode)).parent / "server.log").read_text(errors="replace")
+            pytest.fail(f"no PNG after the fault was cleared; the server said:\n{log[-4000:]}")
         assert Path(path).read_bytes().startswith(b"\x89PNG"), "the next export works"
         assert time.monotonic() - started < 180
     finally:
