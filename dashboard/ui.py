@@ -22,7 +22,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard.loading import TOPOJSON_URL
 from indicators import Dataset
-from indicators.charts import style
+from indicators.charts import payload, style
 from indicators.charts.describe import description
 from indicators.export import browser
 from indicators.export import images as export
@@ -86,7 +86,7 @@ def serialised(fig: go.Figure) -> dict[str, Any]:
     shared and never modified, so the same object always has the same JSON."""
     spec = getattr(fig, "_dashboard_spec", None)
     if spec is None:
-        spec = json.loads(pio.to_json(fig, validate=False))
+        spec = payload.compact(json.loads(pio.to_json(fig, validate=False)))
         # plotly validates attribute names on figures; this one is ours, not a property
         object.__setattr__(fig, "_dashboard_spec", spec)
     return spec  # type: ignore[no-any-return]

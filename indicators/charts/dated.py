@@ -62,7 +62,9 @@ def build_dated_points(
         ]
         fig.add_trace(
             go.Scatter(
-                x=grp["period_end"].tolist(),
+                # Days, not timestamps: plotly wrote "T00:00:00" after every date (75 KB
+                # over 8,000 points).
+                x=grp["period_end"].dt.strftime("%Y-%m-%d").tolist(),
                 y=(grp["value"] / scale.divisor).tolist(),
                 # A line between two bounds ("more than 30", "more than 40") would draw a path
                 # the sources never stated: join only exact figures.

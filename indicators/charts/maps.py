@@ -102,7 +102,7 @@ def build_map(
                 marker_line_color="white",
                 text=[esc(names.get(focus, focus))],
                 hovertemplate="<b>%{text}</b><extra></extra>",
-                customdata=[["", "", "", "", "", focus]],
+                customdata=[["", "", "", "", focus]],  # a hover row's width, then the id
                 name=esc(names.get(focus, focus)),
                 meta="anchor",
             )

@@ -11,20 +11,32 @@ from indicators.frames.formatting import Scale, format_date, format_value, sourc
 from indicators.model import MAJOR_EVENTS
 from indicators.periods import parse_period
 
-# Differing figures listed in a point's hover; more are counted ("and 4 more").
+# Differing figures listed in a point's hover; more are counted ("and 4 more"). Past
+# TITLED_HOVER_POINTS, one: at 100,000 datapoints the list was a tenth of the investment
+# chart's payload.
 HOVER_ALTERNATIVES = 3
+HOVER_ALTERNATIVES_AT_SCALE = 1
 
 
 # Past this many points a chart's hover leaves out each source's title (its publisher and
 # date stay): at 100,000 datapoints the titles alone were a third of the investment chart's
 # 1.7 MB payload. The chart's "Data" view lists every title.
 TITLED_HOVER_POINTS = 2000
-UNTITLED_NOTE = "Hover gives each point's source by publisher and date; the Data view, its title"
+UNTITLED_NOTE = (
+    "Hover gives each point's source by publisher and date, and one differing figure; the "
+    "Data view gives the titles and every figure"
+)
 
 
 def titled(n_points: int) -> bool:
     """Whether a chart of ``n_points`` hover rows names each source's title."""
     return n_points <= TITLED_HOVER_POINTS
+
+
+def hover_row(value: str, period: str, title: str, source: str, *, titles: bool) -> list[str]:
+    """One point's hover: figure, period, the source's title (left out past the
+    threshold), publisher and date. Escaped by the caller."""
+    return [value, period, title, source] if titles else [value, period, source]
 
 
 def hover_rows(
@@ -39,6 +51,7 @@ def hover_rows(
         alts = r.get("alternatives") if "alternatives" in r else None
         if isinstance(alts, list) and alts:
             # The first few only: the Data page and the CSV list every source's figure.
+            listed = HOVER_ALTERNATIVES if titles else HOVER_ALTERNATIVES_AT_SCALE
             differing = "; ".join(
                 esc(
                     format_value(
@@ -46,13 +59,13 @@ def hover_rows(
                     )
                 )
                 + f" ({esc(source_label(sources, a['source']))})"
-                for a in alts[:HOVER_ALTERNATIVES]
+                for a in alts[:listed]
             )
-            rest = len(alts) - HOVER_ALTERNATIVES
+            rest = len(alts) - listed
             extra += f"<br>Other figures: {differing}" + (f" and {rest} more" if rest > 0 else "")
         note = f"<br><i>{esc(r['note'])}</i>" if isinstance(r.get("note"), str) else ""
         rows.append(
-            [
+            hover_row(
                 esc(
                     format_value(
                         r["value"], r["unit"], r["qualifier"], r.get("value_max"), sign=True
@@ -61,8 +74,8 @@ def hover_rows(
                 esc(parse_period(r["period"]).label()),
                 esc(title),
                 esc(source_label(sources, r["source"])) + extra + note,
-                esc(r["unit"]),
-            ]
+                titles=titles,
+            )
         )
     return rows
 
@@ -71,8 +84,10 @@ HOVER = (
     "<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]}<br>"
     "%{customdata[3]}<extra>%{fullData.name}</extra>"
 )
+# Without the title's column: each column is repeated for every point, so at scale an empty
+# one still weighs (8,000 points: 30 KB).
 HOVER_UNTITLED = (
-    "<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[3]}<extra>%{fullData.name}</extra>"
+    "<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]}<extra>%{fullData.name}</extra>"
 )
 
 

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts.marks import (
-    HOVER,
     UNTITLED_NOTE,
     event_markers,
+    hover_row,
     hover_rows,
     hover_template,
     series_name,
@@ -96,13 +96,13 @@ def build_trade_timeline(
             hover_rows(grp, sources, scale, titles=titles)
             if share_of is None
             else [
-                [
+                hover_row(
                     f"{v:.1f}% of total",
                     esc(parse_period(p).label()),
-                    "",
+                    esc(_title_of(sources, s)) if titles else "",
                     esc(source_label(sources, s)),
-                    "%",
-                ]
+                    titles=titles,
+                )
                 for v, p, s in zip(grp["value"], grp["period"], grp["source"], strict=True)
             ]
         )
@@ -152,7 +152,7 @@ def build_trade_timeline(
                     alt_x.append(r["year"])
                     alt_y.append(a["value"] / scale.divisor)
                     alt_hover.append(
-                        [
+                        hover_row(
                             esc(
                                 format_value(
                                     a["value"],
@@ -165,8 +165,8 @@ def build_trade_timeline(
                             esc(parse_period(r["period"]).label()),
                             esc(_title_of(sources, a["source"])) if titles else "",
                             esc(source_label(sources, a["source"])),
-                            esc(r["unit"]),
-                        ]
+                            titles=titles,
+                        )
                     )
                     cited.append(a["source"])
                     qualifiers.append(a["qualifier"])
@@ -270,6 +270,7 @@ def build_mirror_chart(
             table["unit"].iloc[0],
             [*table["focus_value"].tolist(), *table["partner_value"].tolist()],
         )
+    titles = titled(2 * len(table))
     labels = [
         f"{esc(names.get(p, p))}<br>{esc(parse_period(per).label())}"
         for p, per in zip(table["partner"], table["period"], strict=True)
@@ -285,13 +286,13 @@ def build_mirror_chart(
         ("Partner's statistics", "partner_value", GROUP_INK, "partner_qualifier", "partner_source"),
     ):
         hover = [
-            [
+            hover_row(
                 esc(format_value(v, u, q, None, sign=True)),
                 lab,
-                esc(_title_of(sources, s)),
+                esc(_title_of(sources, s)) if titles else "",
                 esc(source_label(sources, s)),
-                esc(u),
-            ]
+                titles=titles,
+            )
             for v, u, q, s, lab in zip(
                 table[col], table["unit"], table[qual_col], table[src_col], labels, strict=True
             )
@@ -304,7 +305,7 @@ def build_mirror_chart(
                 marker_color=colour,
                 marker_pattern_shape=["" if q == "exact" else "/" for q in table[qual_col]],
                 customdata=hover,
-                hovertemplate=HOVER,
+                hovertemplate=hover_template(titles),
             )
         )
         cited += table[src_col].tolist()
@@ -334,6 +335,7 @@ def build_mirror_chart(
         *qualifier_notes(qualifiers),
         f"Gap: {view_name}'s figure relative to the partner's.",
         MIRROR_NOTE,
+        *([] if titles else [UNTITLED_NOTE]),
     ]
     fig = layout(
         fig,

@@ -229,7 +229,7 @@ def test_status_bars_keep_few_whole_ticks_as_projects_grow() -> None:
     assert bars(26).layout.xaxis.dtick == 10
 
 
-@pytest.mark.parametrize("build", ["trade", "dated"])
+@pytest.mark.parametrize("build", ["trade", "dated", "mirror"])
 def test_hover_leaves_out_source_titles_only_past_the_threshold(
     build: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,24 +238,66 @@ def test_hover_leaves_out_source_titles_only_past_the_threshold(
     from indicators.charts import dated, marks
 
     pts = _points(y2023=(89.4e9, "exact"), y2024=(94.8e9, "exact"), y2025=(100e9, "more_than"))
+    mirror = pd.DataFrame(
+        {
+            "partner": ["KAZ", "UZB"],
+            "period": ["2024", "2024"],
+            "unit": ["USD", "USD"],
+            "focus_value": [43.8e9, 13.8e9],
+            "partner_value": [41.0e9, 14.5e9],
+            "focus_qualifier": ["exact", "exact"],
+            "partner_qualifier": ["exact", "exact"],
+            "focus_source": ["s1", "s1"],
+            "partner_source": ["s1", "s1"],
+            "gap_pct": [6.8, -4.8],
+        }
+    )
+    drawn = {"trade": len(pts), "dated": len(pts), "mirror": 2 * len(mirror)}[build]
 
     def draw() -> go.Figure:
         if build == "trade":
             return trade.build_trade_timeline(pts, sources=SOURCES, names={"C5": "Central Asia"})
+        if build == "mirror":
+            return trade.build_mirror_chart(mirror, sources=SOURCES, names={}, view="CHN")
         return dated.build_dated_points(
             pts.assign(basis="actual"), sources=SOURCES, names={}, title="t"
         )
 
     fig = draw()
     assert all(row[2] == "A title" for row in fig.data[0].customdata)
-    assert "%{customdata[2]}" in fig.data[0].hovertemplate
+    assert all(row[3] == "People's Daily, 18 Jun 2025" for row in fig.data[0].customdata)
+    assert "%{customdata[3]}" in fig.data[0].hovertemplate
     assert marks.UNTITLED_NOTE not in fig.layout.meta["notes"]
-    monkeypatch.setattr(marks, "TITLED_HOVER_POINTS", len(pts) - 1)
+    monkeypatch.setattr(marks, "TITLED_HOVER_POINTS", drawn - 1)
     fig = draw()
-    assert all(row[2] == "" for row in fig.data[0].customdata)
-    assert "%{customdata[2]}" not in fig.data[0].hovertemplate
-    assert "People's Daily, 18 Jun 2025" in fig.data[0].customdata[0][3]
+    # No empty column either: each one is repeated for every point.
+    assert all(row[2:] == ["People's Daily, 18 Jun 2025"] for row in fig.data[0].customdata)
+    assert "%{customdata[3]}" not in fig.data[0].hovertemplate
+    assert "%{customdata[2]}" in fig.data[0].hovertemplate
+    assert "A title" not in json.dumps(fig.to_plotly_json()["data"])
     assert marks.UNTITLED_NOTE in fig.layout.meta["notes"]
+
+
+def test_past_the_threshold_the_hover_lists_one_differing_figure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from indicators.charts import marks
+
+    alts = [
+        {"value": v, "qualifier": "exact", "value_max": None, "source": "s1"}
+        for v in (90e9, 91e9, 92e9)
+    ]
+    pts = _points(y2024=(94.8e9, "exact"))
+    pts["alternatives"] = [alts]
+
+    def hover() -> str:
+        fig = trade.build_trade_timeline(pts, sources=SOURCES, names={"C5": "Central Asia"})
+        return str(fig.data[0].customdata[0][-1])
+
+    assert "Other figures: $90 bn" in hover() and "$92 bn" in hover()
+    monkeypatch.setattr(marks, "TITLED_HOVER_POINTS", 1)
+    assert "Other figures: $90 bn (People's Daily, 18 Jun 2025) and 2 more" in hover()
+    assert "$91 bn" not in hover()
 
 
 _SPECS = """
