@@ -305,7 +305,7 @@ def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
 
 def test_the_page_shows_the_figure_of_its_filters() -> None:
     from indicators import load_dataset
-    from indicators.charts import views
+    from indicators.charts import payload, views
 
     at = run("app_pages/investment.py")
     sent = specs(at)[0]
@@ -315,7 +315,7 @@ def test_the_page_shows_the_figure_of_its_filters() -> None:
         indicators=at.multiselect(key="investment-indicators").value,
         years=tuple(at.slider(key="investment-years").value),
     )
-    assert sent == json.loads(fig.to_json())
+    assert sent == payload.compact(json.loads(fig.to_json()))
     at.run()
     assert specs(at)[0] == sent, "a warm rerun sends the same figure"
 
