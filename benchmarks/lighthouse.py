@@ -578,9 +578,11 @@ def screenshots(
                         page.wait_for_function(IDLE, timeout=timeout_ms)
                         if charts:
                             try:
+                                # A function, not an expression: Playwright compiles an
+                                # expression with eval, which the proxy's CSP refuses.
                                 page.wait_for_function(
-                                    "document.querySelectorAll('.js-plotly-plot .main-svg')"
-                                    f".length >= {charts}",
+                                    "() => document.querySelectorAll('.js-plotly-plot "
+                                    f".main-svg').length >= {charts}",
                                     timeout=20_000,
                                 )
                             except PlaywrightError:
