@@ -33,10 +33,22 @@ def titled(n_points: int) -> bool:
     return n_points <= TITLED_HOVER_POINTS
 
 
-def hover_row(value: str, period: str, title: str, source: str, *, titles: bool) -> list[str]:
-    """One point's hover: figure, period, the source's title (left out past the
-    threshold), publisher and date. Escaped by the caller."""
-    return [value, period, title, source] if titles else [value, period, source]
+def hover_row(
+    value: str,
+    period: str,
+    sources: pd.DataFrame,
+    source: str,
+    *,
+    titles: bool,
+    extra: str = "",
+) -> list[str]:
+    """One point's hover: figure and period (escaped by the caller), the source's title
+    (left out past the threshold), its publisher and date, then ``extra`` (markup)."""
+    cited = esc(source_label(sources, source)) + extra
+    if not titles:
+        return [value, period, cited]
+    row = source_row(sources, source)
+    return [value, period, esc(row["title"] if row is not None else source), cited]
 
 
 def hover_rows(
@@ -44,8 +56,6 @@ def hover_rows(
 ) -> list[list[str]]:
     rows = []
     for _, r in points.iterrows():
-        srow = source_row(sources, r["source"]) if titles else None
-        title = (srow["title"] if srow is not None else r["source"]) if titles else ""
         others = int(r.get("n_sources", 1)) - 1 if "n_sources" in r else 0
         extra = f"<br>+ {others} other source(s)" if others > 0 else ""
         alts = r.get("alternatives") if "alternatives" in r else None
@@ -72,9 +82,10 @@ def hover_rows(
                     )
                 ),
                 esc(parse_period(r["period"]).label()),
-                esc(title),
-                esc(source_label(sources, r["source"])) + extra + note,
+                sources,
+                r["source"],
                 titles=titles,
+                extra=extra + note,
             )
         )
     return rows

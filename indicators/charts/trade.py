@@ -23,7 +23,7 @@ from indicators.charts.style import (
     layout,
     qualifier_notes,
 )
-from indicators.frames.formatting import Scale, format_value, pick_scale, source_label, source_row
+from indicators.frames.formatting import Scale, format_value, pick_scale, source_label
 from indicators.frames.tidy import MIRROR_NOTE
 from indicators.periods import parse_period
 
@@ -99,8 +99,8 @@ def build_trade_timeline(
                 hover_row(
                     f"{v:.1f}% of total",
                     esc(parse_period(p).label()),
-                    esc(_title_of(sources, s)) if titles else "",
-                    esc(source_label(sources, s)),
+                    sources,
+                    s,
                     titles=titles,
                 )
                 for v, p, s in zip(grp["value"], grp["period"], grp["source"], strict=True)
@@ -163,8 +163,8 @@ def build_trade_timeline(
                                 )
                             ),
                             esc(parse_period(r["period"]).label()),
-                            esc(_title_of(sources, a["source"])) if titles else "",
-                            esc(source_label(sources, a["source"])),
+                            sources,
+                            a["source"],
                             titles=titles,
                         )
                     )
@@ -241,11 +241,6 @@ def build_trade_timeline(
     )
 
 
-def _title_of(sources: pd.DataFrame, source_id: str) -> str:
-    row = source_row(sources, source_id)
-    return row["title"] if row is not None else source_id
-
-
 def build_mirror_chart(
     table: pd.DataFrame,
     *,
@@ -289,8 +284,8 @@ def build_mirror_chart(
             hover_row(
                 esc(format_value(v, u, q, None, sign=True)),
                 lab,
-                esc(_title_of(sources, s)) if titles else "",
-                esc(source_label(sources, s)),
+                sources,
+                s,
                 titles=titles,
             )
             for v, u, q, s, lab in zip(
