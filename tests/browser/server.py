@@ -81,9 +81,13 @@ def start_server(
         if proc.poll() is not None:
             break
     proc.kill()
-    said = proc.stdout.read().decode() if proc.stdout else ""
-    if log:
-        said = log.read_text(errors="replace")
+    said = (
+        log.read_text(errors="replace")
+        if log
+        else proc.stdout.read().decode()
+        if proc.stdout
+        else ""
+    )
     raise RuntimeError(f"streamlit did not start: {said[-2000:]}")
 
 

@@ -80,7 +80,7 @@ def test_a_hanging_browser_does_not_take_the_dashboard_down(browser, flaky_brows
                 button.click()
             path = info.value.path()
         except PlaywrightTimeout:
-            log = (Path(str(mode)).parent / "server.log").read_text(errors="replace")
+            log = (mode.parent / "server.log").read_text(errors="replace")
             pytest.fail(f"no PNG after the fault was cleared; the server said:\n{log[-4000:]}")
         assert Path(path).read_bytes().startswith(b"\x89PNG"), "the next export works"
         assert time.monotonic() - started < 180
