@@ -40,7 +40,7 @@ def render() -> None:
         fig,
         key="timeline-chart",
         data=lambda: shown,
-        table=lambda: projects.gantt_table(shown),
+        table=lambda: projects.gantt_table(shown, ds.sources),
         empty="No project of these kinds: choose other kinds, or add projects to the data.",
     )
     st.header("Events of the relationship")

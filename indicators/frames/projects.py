@@ -66,35 +66,37 @@ def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
         "status_as_of",
         "stale",
         "part_of",
+        "start_source",
+        "end_source",
+        "status_source",
     ]
     if ds.projects.empty:
         return pd.DataFrame(columns=cols)
     ms = ds.milestones
     rows = []
     for _, p in ds.projects.iterrows():
-        dates = [
-            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
+        # (date, source, kind of record): each bar end is cited by the record that dates it.
+        history = [
+            (
+                parse_period(s["as_of"]).start or parse_period(s["as_of"]).end,
+                s["source"],
+                s["status"],
+            )
             for s in p["status_history"]
         ]
+        dated = [(d, src) for d, src, _ in history]
         if not ms.empty:
-            dates += [d.date() for d in ms.loc[ms["project"] == p["id"], "when"]]
-        if not dates:
+            mine = ms[ms["project"] == p["id"]]
+            dated += [(w.date(), src) for w, src in zip(mine["when"], mine["source"], strict=True)]
+        if not dated:
             continue
         # The bar is the phase the status history describes: from the start of
         # construction where it is dated (a 1996 agreement is a milestone, not a bar).
-        built = [
-            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
-            for s in p["status_history"]
-            if s["status"] == "under_construction"
-        ]
-        start = min(built) if built else min(dates)
-        done = [
-            parse_period(s["as_of"]).start or parse_period(s["as_of"]).end
-            for s in p["status_history"]
-            if s["status"] == "operational"
-        ]
+        built = [(d, src) for d, src, status in history if status == "under_construction"]
+        start, start_source = min(built or dated, key=lambda x: x[0])
+        done = [(d, src) for d, src, status in history if status == "operational"]
         open_ended = p["status"] in NOT_BUILT or not done
-        end = today if open_ended else min(done)
+        end, end_source = (today, None) if open_ended else min(done, key=lambda x: x[0])
         if end <= start:
             end = start
         rows.append(
@@ -109,6 +111,9 @@ def gantt_rows(ds: Dataset, today: date | None = None) -> pd.DataFrame:
                 "status_as_of": p["status_as_of"],
                 "stale": bool(p["stale"]),
                 "part_of": p["part_of"] if isinstance(p["part_of"], str) else None,
+                "start_source": start_source,
+                "end_source": end_source,
+                "status_source": p["status_source"],
             }
         )
     out = pd.DataFrame(rows, columns=cols)
@@ -123,8 +128,13 @@ def gantt_shown(rows: pd.DataFrame, kinds: Sequence[str], top_only: bool) -> pd.
     return rows[keep]
 
 
-def gantt_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The bars as a table: what each project's bar spans, in words."""
+def gantt_table(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The bars as a table: what each project's bar spans, in words, and the sources that
+    date its start and end and state its status."""
+    cited = [
+        "; ".join(dict.fromkeys(fmt.source_label(sources, s) for s in ids if isinstance(s, str)))
+        for ids in zip(rows["start_source"], rows["end_source"], rows["status_source"], strict=True)
+    ]
     return pd.DataFrame(
         {
             "Project": rows["name"],
@@ -136,7 +146,9 @@ def gantt_table(rows: pd.DataFrame) -> pd.DataFrame:
                 for o, e in zip(rows["open_ended"], rows["end"], strict=True)
             ],
             "Status as of": rows["status_as_of"].map(fmt.format_date),
-        }
+            "Sources": cited,
+        },
+        index=rows.index,
     )
 
 

@@ -85,7 +85,10 @@ _DATA: dict[str, tuple[Callable[[Dataset], tuple[pd.DataFrame, pd.DataFrame]], s
     "trade-mirror": (lambda d: (V.mirror_view(d)[1], TT.mirror_rows(d)), "trade"),
     "investment": (lambda d: _observations(_investment_points(d), d), "investment"),
     "map": (lambda d: _observations(PV.map_series(d, None, PV.default_map_year(d)), d), "map"),
-    "timeline": (lambda d: _with_table(_gantt(d), P.gantt_table), "timeline"),
+    "timeline": (
+        lambda d: _with_table(_gantt(d), lambda r: P.gantt_table(r, d.sources)),
+        "timeline",
+    ),
     "project-volumes": (lambda d: _observations(_volume_points(d), d), "timeline"),
 }
 

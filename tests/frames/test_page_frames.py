@@ -11,8 +11,10 @@ import pytest
 
 from indicators import Dataset, load_dataset
 from indicators.frames import projects, summary, tables
+from indicators.frames.formatting import source_label
 from indicators.frames.projects import gantt_rows
 from indicators.frames.tidy import Headline
+from indicators.periods import parse_period
 from tests.paths import ROOT
 
 
@@ -97,9 +99,44 @@ def test_the_gantt_filters_keep_the_chosen_kinds_and_drop_sections_on_request(
     one = kinds[0]
     assert set(projects.gantt_shown(rows, [one], top_only=False)["kind"]) == {one}
     assert projects.gantt_shown(rows, [], top_only=False).empty
-    table = projects.gantt_table(tops)
+    table = projects.gantt_table(tops, ds.sources)
     assert list(table["Project"]) == list(tops["name"])
     assert "_" not in "".join(table["Status"]), "statuses in words, not ids"
+
+
+def test_each_gantt_bar_is_cited_by_the_records_that_date_it(ds: Dataset) -> None:
+    """A bar's start is the date of a status or milestone of its project, its end the first
+    'operational' status (or today): the row names those records' sources and the status's,
+    each once, by publisher and date, never by id."""
+    rows = gantt_rows(ds)
+    table = projects.gantt_table(rows, ds.sources)
+    ms = ds.milestones
+    for (_, r), cited in zip(rows.iterrows(), table["Sources"], strict=True):
+        p = ds.projects.set_index("id").loc[r["id"]]
+        records = [
+            (parse_period(s["as_of"]).start or parse_period(s["as_of"]).end, s["source"])
+            for s in p["status_history"]
+        ]
+        mine = ms[ms["project"] == r["id"]]
+        records += [(w.date(), s) for w, s in zip(mine["when"], mine["source"], strict=True)]
+        assert (r["start"].date(), r["start_source"]) in records, r["id"]
+        if r["open_ended"]:
+            assert pd.isna(r["end_source"])
+        else:
+            ends = [
+                s["source"]
+                for s in p["status_history"]
+                if s["status"] == "operational"
+                and (parse_period(s["as_of"]).start or parse_period(s["as_of"]).end)
+                == r["end"].date()
+            ]
+            assert r["end_source"] in ends, r["id"]
+        labels = cited.split("; ")
+        assert len(labels) == len(set(labels))
+        wanted = {r["start_source"], r["status_source"]}
+        wanted |= set() if r["open_ended"] else {r["end_source"]}
+        assert set(labels) == {source_label(ds.sources, s) for s in wanted}
+        assert not set(labels) & set(ds.sources["id"]), "publishers, not ids"
 
 
 def test_the_details_panel_lists_names_and_projects_only_when_drawn(ds: Dataset) -> None:
