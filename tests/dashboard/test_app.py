@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import indicators.loader
 from dashboard import loading
+from tests.dashboard.views import open_data_views
 from tests.paths import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -185,7 +186,7 @@ def test_no_data_text_is_rendered_as_html() -> None:
         r"\{min-height:\d+px\}</style>"
     )
     for page in PAGES:
-        at = run(page)
+        at = open_data_views(run(page))
         for element in at.get("html"):
             body = element.proto.body
             assert body == ui.CSS.strip() or reserved.fullmatch(body), (page, body[:200])
@@ -361,6 +362,27 @@ def test_a_loader_that_fails_leaves_an_empty_dataset_that_says_why(
     assert [p.code for p in ds.report.problems] == ["load-failed"]
     assert "disk on fire" in ds.report.problems[0].message
     assert ds.observations.empty and list(ds.observations.columns)
+
+
+@pytest.mark.parametrize("page", [p for p, n in PAGES.items() if n])
+def test_a_charts_data_view_is_filled_only_once_opened(page: str) -> None:
+    """Closed, a chart's "Data" view sends no table (the browser draws none); opened, it
+    holds a table of what is drawn, a row per datapoint with its source; closed again, the
+    table goes."""
+    from dashboard import ui
+
+    at = run(page)
+    before = len(at.dataframe)
+    views = len([e for e in at.expander if e.label == "Data"])
+    assert views >= 1
+    at = open_data_views(at)
+    assert not at.exception
+    assert len(at.dataframe) == before + views
+    for frame in at.dataframe:
+        cited = [c for c in frame.value.columns if "source" in c.lower()]
+        assert len(frame.value) > 0 and cited, list(frame.value.columns)
+    at.session_state[ui.data_view_key(at.get("plotly_chart")[0].key)] = False
+    assert len(at.run().dataframe) == before + views - 1
 
 
 def test_a_charts_data_view_is_made_once_per_figure() -> None:
