@@ -376,7 +376,8 @@ def open_expanders(page) -> int:
         except Exception:  # a summary scrolled away or re-rendered: skip it
             continue
     if count:
-        page.wait_for_timeout(800)
+        # A chart's Data view fills on a rerun once opened: wait for the tables to draw.
+        settle(page)
     return count
 
 

@@ -52,6 +52,7 @@ class Visit:
     axe: list[dict] | None  # at the axe sizes
     seen: a11y.Seen | None  # at the desktop size
     axe_opened: list[dict] | None = None  # at the desktop size, every expander opened
+    tables_opened: int = 0  # data grids drawn once every expander is open (desktop)
 
 
 AXE_SIZES = (DESKTOP, PHONE)
@@ -72,11 +73,15 @@ def visit(browser, server: str) -> Callable[[str, int, tuple[int, int]], Visit]:
                     layout = a11y.measure_layout(page)
                     axe = a11y.run_axe(page) if size in AXE_SIZES else None
                     opened = seen = None
+                    tables = 0
                     if size == DESKTOP:
                         if a11y.open_expanders(page):
                             opened = a11y.run_axe(page)
+                        tables = page.locator(
+                            "[data-testid=stMain] [data-testid=stDataFrame]"
+                        ).count()
                         seen = a11y.visible_text(page)
-                    done[key] = Visit(layout, axe, seen, opened)
+                    done[key] = Visit(layout, axe, seen, opened, tables)
                 finally:
                     page.close()
             except Exception as exc:  # kept, raised again by every test of this page and size
@@ -113,6 +118,8 @@ def test_axe_finds_no_violations_in_opened_expanders(
     """At 1400x900 with every expander of the main area opened (their content is hidden from
     the first run): only what the first run did not already report."""
     got = visit(path, charts, DESKTOP)
+    # Every chart's Data view, filled on the rerun its opening asks for, is on the page.
+    assert got.tables_opened >= charts, f"{name}: {got.tables_opened} tables for {charts} charts"
     before = {(v["id"], tuple(map(str, n["target"]))) for v in got.axe or [] for n in v["nodes"]}
     new = []
     for v in got.axe_opened or []:
