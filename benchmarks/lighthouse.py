@@ -161,6 +161,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=DEFAULT_OUT / "screenshots",
         help="folder for the screenshots",
     )
+    p.add_argument(
+        "--reports",
+        type=Path,
+        default=None,
+        help="keep each run's full Lighthouse report (JSON) in this folder, to see why a "
+        "figure moved (its LCP element, long tasks, requests)",
+    )
     args = p.parse_args(argv)
     if not 1 <= args.runs <= MAX_RUNS:
         p.error(f"--runs must be between 1 and {MAX_RUNS}")
@@ -685,6 +692,9 @@ def main(argv: list[str] | None = None) -> int:
         final_dir = args.json.parent / "lighthouse-final"
         with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
             workdir = Path(tmp)
+            if args.reports is not None:
+                args.reports.mkdir(parents=True, exist_ok=True)
+                workdir = args.reports
             for name, url in targets.items():
                 for ff in args.form_factors:
                     runs: list[dict[str, Any]] = []

@@ -114,6 +114,16 @@ def chart_box(key: str) -> str:
     return "chart-" + hashlib.blake2b(key.encode(), digest_size=5).hexdigest()
 
 
+def folded(label: str, *, key: str, icon: str | None = None) -> Any:
+    """An expander whose content is made only while it is open: the container to fill, or
+    None while closed. Opening it reruns the page (its figures are cached). A closed table
+    still costs the browser its drawing: three closed "Data" tables took a third of a second
+    of the Overview's main thread (Lighthouse's blocking time), and the server a table's
+    labelling and Arrow encoding each."""
+    view = st.expander(label, icon=icon, key=key, on_change="rerun")
+    return view if view.open else None
+
+
 def data_view_key(key: str) -> str:
     """The session-state key of the "Data" view under the chart keyed ``key`` (True: open)."""
     return f"{chart_box(key)}-data"
@@ -169,14 +179,9 @@ def chart(
     with below[0]:
         download_menu(fig, key=key, data=data)
     if table is not None:
-        # Filled only while open: three closed tables cost the Overview a third of a second
-        # of the browser's main thread (Lighthouse's blocking time) and the server a
-        # table's labelling and Arrow encoding each. Opening reruns the page (cached).
         with below[1]:
-            view = st.expander(
-                "Data", icon=":material/table:", key=data_view_key(key), on_change="rerun"
-            )
-            if view.open:
+            view = folded("Data", key=data_view_key(key), icon=":material/table:")
+            if view is not None:
                 with view:
                     frame = _table_of(fig, table)
                     st.dataframe(

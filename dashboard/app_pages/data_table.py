@@ -90,10 +90,14 @@ def render() -> None:
         key="data-csv",
         icon=":material/download:",
     )
-    with st.expander(
+    view = ui.folded(
         "Consistency checks: per-country figures against regional totals, "
-        "stated shares against levels"
-    ):
+        "stated shares against levels",
+        key="data-checks",
+    )
+    if view is None:
+        return
+    with view:
         sums, shares = cached.consistency_tables(ds)
         group = roles.name(ds, ds.relationship.group) or "the group"
         st.caption(

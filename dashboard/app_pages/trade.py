@@ -173,11 +173,14 @@ def _growth(ds: Dataset, partners: list[str], years: tuple[int, int], view: str)
     table = cached.stated_growth(ds, list(partners), tuple(years), view)
     if table.empty:
         return
-    with st.expander(
+    view = ui.folded(
         f"Growth rates stated by the sources ({len(table)}), next to the growth "
-        "derived from the levels"
-    ):
-        st.dataframe(table, hide_index=True, width="stretch")
+        "derived from the levels",
+        key="trade-growth",
+    )
+    if view is not None:
+        with view:
+            st.dataframe(table, hide_index=True, width="stretch")
 
 
 ui.guard(render)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import indicators.loader
 from dashboard import loading
-from tests.dashboard.views import open_data_views
+from tests.dashboard.views import open_folded
 from tests.paths import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -186,7 +186,7 @@ def test_no_data_text_is_rendered_as_html() -> None:
         r"\{min-height:\d+px\}</style>"
     )
     for page in PAGES:
-        at = open_data_views(run(page))
+        at = open_folded(run(page))
         for element in at.get("html"):
             body = element.proto.body
             assert body == ui.CSS.strip() or reserved.fullmatch(body), (page, body[:200])
@@ -364,25 +364,36 @@ def test_a_loader_that_fails_leaves_an_empty_dataset_that_says_why(
     assert ds.observations.empty and list(ds.observations.columns)
 
 
-@pytest.mark.parametrize("page", [p for p, n in PAGES.items() if n])
-def test_a_charts_data_view_is_filled_only_once_opened(page: str) -> None:
-    """Closed, a chart's "Data" view sends no table (the browser draws none); opened, it
-    holds a table of what is drawn, a row per datapoint with its source; closed again, the
-    table goes."""
+def _folded(at: AppTest) -> list:
+    return [e for e in at.expander if e.proto.id]
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "app_pages/sources.py"])
+def test_folded_sections_are_filled_only_once_opened(page: str) -> None:
+    """Closed, a folded section (a chart's "Data" view, the growth rates, the consistency
+    checks) sends nothing for the browser to draw; opened, it holds its tables, and a chart's
+    Data view cites a source on every row; closed again, its table goes."""
     from dashboard import ui
 
     at = run(page)
+    folded = _folded(at)
+    assert len(folded) >= max(PAGES[page], 1)
+    assert all(not e.children for e in folded), [e.label for e in folded if e.children]
     before = len(at.dataframe)
-    views = len([e for e in at.expander if e.label == "Data"])
-    assert views >= 1
-    at = open_data_views(at)
+    at = open_folded(at)
     assert not at.exception
-    assert len(at.dataframe) == before + views
-    for frame in at.dataframe:
-        cited = [c for c in frame.value.columns if "source" in c.lower()]
-        assert len(frame.value) > 0 and cited, list(frame.value.columns)
-    at.session_state[ui.data_view_key(at.get("plotly_chart")[0].key)] = False
-    assert len(at.run().dataframe) == before + views - 1
+    for e in _folded(at):
+        tables = e.get("dataframe")
+        assert tables, f"{e.label}: nothing once opened"
+        if e.label == "Data":
+            table = tables[0].value
+            cited = [c for c in table.columns if "source" in c.lower()]
+            assert len(table) > 0 and cited, list(table.columns)
+    opened = len(at.dataframe)
+    assert opened > before
+    if PAGES[page]:
+        at.session_state[ui.data_view_key(at.get("plotly_chart")[0].key)] = False
+        assert len(at.run().dataframe) == opened - 1
 
 
 def test_a_charts_data_view_is_made_once_per_figure() -> None:

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.contrib.newdataset import new_dataset
-from tests.dashboard.views import open_data_views
+from tests.dashboard.views import open_folded
 from tests.paths import ROOT
 from tests.test_relationship import FIXTURE, FORBIDDEN, MONGOLIA
 
@@ -36,7 +36,7 @@ def run(page: str, params: dict[str, str] | None = None) -> AppTest:
     if page != PAGES[0]:
         at.switch_page(page)
         at.run()
-    return open_data_views(at)
+    return open_folded(at)
 
 
 def page_text(at: AppTest) -> str:
