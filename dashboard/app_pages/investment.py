@@ -12,6 +12,14 @@ def render() -> None:
     ds = ui.current_dataset()
     shared = state.shared()
     st.title("Investment")
+    # Also the page's first large text (see the Timeline's): on a phone the chart's title
+    # block, drawn once Plotly has loaded, was otherwise the largest element on screen.
+    st.caption(
+        "Investment figures as their sources state them, each at the date it refers to. A "
+        "marker's shape says how the source qualifies the figure (a lower bound, an "
+        "approximation); pledges and targets can be switched off. The table below lists "
+        "every datapoint of the chosen indicators, including those the chart leaves out."
+    )
     available = cached.indicators_with_data(ds, "investment")
     if not available:
         st.info(

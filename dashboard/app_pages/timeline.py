@@ -13,6 +13,14 @@ def render() -> None:
     ds = ui.current_dataset()
     shared = state.shared()
     st.title("Timeline")
+    # Also the page's first large text: on a phone the chart's title block was the largest
+    # element on screen, and it paints only once Plotly has loaded (Lighthouse's LCP, 20 s).
+    st.caption(
+        "Each project on one time axis: a bar from the start of construction (else its first "
+        "dated status or milestone) to completion, or to today while under way (hatched), "
+        "coloured by its latest status; its milestones as diamonds and the relationship's "
+        "events as numbered lines. Below, one project's volumes over time."
+    )
     kinds = projects.project_kinds(ds)
     c1, c2, c3 = st.columns([4, 2, 2])
     ui.caption_label(c1, "Project kinds")
