@@ -196,6 +196,25 @@ def wrap(text: str, limit: int = SUBTITLE_CHARS) -> list[str]:
     return textwrap.wrap(text, limit, break_long_words=False, break_on_hyphens=False) or [""]
 
 
+def heading(
+    title: str,
+    subtitle: str,
+    *,
+    event_rows: int = 0,
+    title_chars: int = TITLE_CHARS,
+    subtitle_chars: int = SUBTITLE_CHARS,
+) -> tuple[str, int]:
+    """A chart's title block, wrapped at the given widths (the narrowest screen's by
+    default; an export re-wraps it at the image's width), and the top margin it needs above
+    the plot, event labels included."""
+    title_lines = wrap(title, title_chars)
+    sub_lines = wrap(subtitle, subtitle_chars)
+    top = 44 + 22 * len(title_lines) + 16 * len(sub_lines) + 13 * event_rows
+    sub_html = "<br>".join(f"<sup style='color:{MUTED}'>{esc(line)}</sup>" for line in sub_lines)
+    text = "<br>".join(f"<b>{esc(line)}</b>" for line in title_lines) + f"<br>{sub_html}"
+    return text, top
+
+
 def _legend_rows(fig: go.Figure, width: int = NARROW_PX) -> int:
     """How many rows a horizontal legend takes at ``width`` px (about 8.5 px a character and
     46 px for the swatch, as Chromium draws 13 px Liberation Sans)."""
@@ -223,23 +242,17 @@ def layout(
 ) -> go.Figure:
     _legend_by_series(fig)
     srcs = sorted(dict.fromkeys(s for s in sources if s))
-    sub_lines = wrap(subtitle)
-    title_lines = wrap(title, TITLE_CHARS)
-    top = (
-        44
-        + 22 * len(title_lines)
-        + 16 * len(sub_lines)
-        + 13 * int((fig.layout.meta or {}).get("event_rows", 0))
+    text, top = heading(
+        title, subtitle, event_rows=int((fig.layout.meta or {}).get("event_rows", 0))
     )
     cartesian = not any(t.type in ("choropleth", "scattergeo") for t in fig.data)
     if cartesian:
         height = max(height, top + 50 + 40 + 30 * (_legend_rows(fig) if legend else 0) + MIN_PLOT)
-    sub_html = "<br>".join(f"<sup style='color:{MUTED}'>{esc(line)}</sup>" for line in sub_lines)
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT, "color": INK, "size": 13},
         title={
-            "text": "<br>".join(f"<b>{esc(line)}</b>" for line in title_lines) + f"<br>{sub_html}",
+            "text": text,
             "x": 0.0,
             "xanchor": "left",
             "xref": "container",

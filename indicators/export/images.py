@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from indicators.charts.style import heading
 from indicators.export import browser
 
 PROJECT = "Bilateral economic indicators"
@@ -23,6 +24,10 @@ MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "c
 DEFAULT_WIDTH = 1000
 DEFAULT_HEIGHT = 600
 PNG_SCALE = 2
+# Characters a line of the title block holds per pixel of the image's width, with room to
+# spare: 18 px bold Liberation Sans for the title, its subscript size for the subtitle.
+TITLE_PX_PER_CHAR = 11
+SUBTITLE_PX_PER_CHAR = 7.5
 
 
 def wrap(text: str, width_px: int, font_px: float) -> list[str]:
@@ -63,6 +68,19 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
     legend_px = _legend_rows(fig, width) * 24
     margin = fig.layout.margin
     top = margin.t if margin.t is not None else 80
+    wide: dict[str, Any] = {}
+    if meta.get("title"):
+        # The figure's title block is wrapped for a phone; an image has room for longer lines.
+        args = (str(meta["title"]), str(meta.get("subtitle", "")))
+        rows = int(meta.get("event_rows", 0))
+        text, wide_top = heading(
+            *args,
+            event_rows=rows,
+            title_chars=int((width - 60) / TITLE_PX_PER_CHAR),
+            subtitle_chars=int((width - 60) / SUBTITLE_PX_PER_CHAR),
+        )
+        top += wide_top - heading(*args, event_rows=rows)[1]
+        wide = {"title": {"text": text}}
     bottom = 50 + legend_px + text_block
     max_text = int(height * 0.45)
     if bottom > max_text + 50 + legend_px:
@@ -80,6 +98,7 @@ def _decoration(fig: go.Figure, width: int, height: int) -> tuple[dict, list[dic
         "width": width,
         "height": height,
         "margin": {"l": left, "r": right, "t": top, "b": bottom},
+        **wide,
     }
     plot_h = max(1, height - top - bottom)
     plot_w = max(1, width - left - right)

@@ -289,3 +289,34 @@ def test_images_carry_their_title_and_description_as_alt_text() -> None:
     assert root.get("role") == "img"
     assert root.find(f"{ns}title").text == "Total trade"
     assert root.find(f"{ns}desc").text == describe(fig)
+
+
+def _lines(title_text: str) -> tuple[list[str], list[str]]:
+    """The title's and the subtitle's lines of a title block, tags removed."""
+    import re
+
+    parts = title_text.split("<br>")
+    title = [re.sub(r"<[^>]+>", "", p) for p in parts if p.startswith("<b>")]
+    sub = [re.sub(r"<[^>]+>", "", p) for p in parts if p.startswith("<sup")]
+    return title, sub
+
+
+def test_an_export_rewraps_the_title_block_at_the_image_width() -> None:
+    """A figure's title block is wrapped for a phone (about 30 and 54 characters a line); an
+    image 1000 px wide holds longer lines: the same words in fewer lines, and the top margin
+    gives back the rows it saved. Checked on every standard chart; some must have wrapped."""
+    ds = load_dataset(DATA)
+    rewrapped = 0
+    for chart in standard.standard_charts():
+        fig = chart.build(ds)
+        drawn = export.decorated_dict(fig)["layout"]
+        title, sub = _lines(fig.layout.title.text)
+        wide_title, wide_sub = _lines(drawn["title"]["text"])
+        assert " ".join(wide_title) == " ".join(title), chart.id
+        assert " ".join(wide_sub) == " ".join(sub), chart.id
+        assert len(wide_title) <= len(title) and len(wide_sub) <= len(sub)
+        assert max(len(line) for line in wide_title) <= (1000 - 60) / export.TITLE_PX_PER_CHAR
+        saved = 22 * (len(title) - len(wide_title)) + 16 * (len(sub) - len(wide_sub))
+        assert drawn["margin"]["t"] == fig.layout.margin.t - saved, chart.id
+        rewrapped += saved > 0
+    assert rewrapped >= 3, "the bundled charts' titles wrap on a phone"
