@@ -55,14 +55,10 @@ def _volume_points(ds: Dataset) -> pd.DataFrame:
     return P.volume_points(ds, project, PV.volume_indicators(ds, project)[0])
 
 
-def _gantt(ds: Dataset) -> pd.DataFrame:
-    return P.gantt_shown(P.gantt_rows(ds), P.project_kinds(ds), top_only=True)
-
-
-def _with_table(
-    rows: pd.DataFrame, table: Callable[[pd.DataFrame], pd.DataFrame]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return rows, table(rows)
+def _gantt(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Timeline's bars (every kind, main projects only) and their table."""
+    rows = P.gantt_shown(P.gantt_rows(ds), P.project_kinds(ds), top_only=True)
+    return rows, P.gantt_table(rows, ds.sources)
 
 
 # Per chart id of the standard set: (the datapoints it draws, the app's page, its query).
@@ -85,10 +81,7 @@ _DATA: dict[str, tuple[Callable[[Dataset], tuple[pd.DataFrame, pd.DataFrame]], s
     "trade-mirror": (lambda d: (V.mirror_view(d)[1], TT.mirror_rows(d)), "trade"),
     "investment": (lambda d: _observations(_investment_points(d), d), "investment"),
     "map": (lambda d: _observations(PV.map_series(d, None, PV.default_map_year(d)), d), "map"),
-    "timeline": (
-        lambda d: _with_table(_gantt(d), lambda r: P.gantt_table(r, d.sources)),
-        "timeline",
-    ),
+    "timeline": (_gantt, "timeline"),
     "project-volumes": (lambda d: _observations(_volume_points(d), d), "timeline"),
 }
 
