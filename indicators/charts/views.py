@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts import dated, style, trade
+from indicators.charts import dated, margins, style, trade
 from indicators.charts.describe import describe
 from indicators.dataset import Dataset
 from indicators.frames import formatting as fmt
@@ -28,9 +28,11 @@ def _years_text(years: tuple[int, int] | None) -> str:
 
 def stamp(fig: go.Figure, ds: Dataset) -> go.Figure:
     """What a finished figure carries: the dataset and licence an exported image's footer
-    names, and its description (for screen readers and alt text), made once here rather
-    than on every rerun that draws the cached figure."""
+    names, its description (for screen readers and alt text) and margins that hold its
+    axis labels on the first draw, made once here rather than on every rerun that draws
+    the cached figure."""
     rel = ds.relationship
+    margins.fit(fig)
     fig.update_layout(
         meta={
             **(fig.layout.meta or {}),

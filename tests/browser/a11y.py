@@ -180,7 +180,10 @@ _CHARTS_JS = """() => {
     plot.querySelectorAll('.ytick > text').forEach(e => add('y tick', e, null));
     plot.querySelectorAll('text.xtitle').forEach(e => add('x axis title', e, null));
     plot.querySelectorAll('text.ytitle').forEach(e => add('y axis title', e, null));
-    out.push({index, name, frame, areas, texts});
+    // Plotly keeps this key once its automargin has redrawn the chart (labels that needed
+    // more room than the margins gave): the whole chart was drawn twice.
+    const redrawn = !!plot._fullLayout && '_redrawFromAutoMarginCount' in plot._fullLayout;
+    out.push({index, name, frame, areas, texts, redrawn});
   });
   return out;
 }"""
@@ -193,6 +196,7 @@ class Chart:
     frame: list[float]
     areas: list[dict]
     texts: list[dict]
+    redrawn: bool = False  # Plotly drew it a second time to widen its margins
 
     @property
     def label(self) -> str:

@@ -248,6 +248,22 @@ def test_chart_text_is_not_cut_off(
     )
 
 
+@pytest.mark.parametrize(ARGS, cases([DESKTOP, TABLET, PHONE]))
+def test_charts_are_drawn_once(
+    visit, name: str, path: str, charts: int, size: tuple[int, int]
+) -> None:
+    """The margins a chart is given hold its axis labels, so Plotly's automargin does not
+    draw the whole chart a second time (indicators.charts.margins): a chart drawn twice cost
+    twice the main thread on a phone."""
+    got = visit(path, charts, size).layout
+    assert len(got.charts) >= charts
+    twice = [chart.label for chart in got.charts if chart.redrawn]
+    assert not twice, (
+        f"{name} at {size_id(size)}: drawn twice to widen the margins for the axis labels:"
+        "\n  " + "\n  ".join(twice)
+    )
+
+
 # --- 3. raw ids -----------------------------------------------------------------------------
 
 
