@@ -2,8 +2,11 @@
 
 Starts the dashboard (bundled data) and benchmarks/bare_app.py, each on a free 127.0.0.1
 port; loads every page once in Playwright (which warms the server's caches and takes the
-screenshots), then runs Lighthouse, sequentially, desktop (``--preset=desktop``) and mobile
-(Lighthouse's default emulation), categories performance and accessibility.
+screenshots), then runs Lighthouse, one run at a time, desktop (``--preset=desktop``) and
+mobile (Lighthouse's default emulation), categories performance and accessibility. With
+``--runs`` above 1 it goes round by round, every page once a round, so a shared machine's
+drift reaches every page alike, and it prints each page's score against the bare page's in
+the same round.
 
     .venv/bin/python benchmarks/lighthouse.py
     .venv/bin/python benchmarks/lighthouse.py --pages trade,map,bare --no-mobile --runs 3
@@ -384,6 +387,33 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def against_floor(results: list[dict[str, Any]]) -> str:
+    """For each app page and form factor, its performance score minus the bare page's (direct,
+    the floor; and through the proxy, where measured) in each round: runs of one round were
+    made minutes apart, so a machine's drift shows in both. Empty without the bare page."""
+    by = {(r["page"], r["form_factor"]): r["runs"] for r in results}
+    floors = [f for f in ("bare", BARE_PROXIED) if any(k[0] == f for k in by)]
+    out: list[str] = []
+    for (page, ff), runs in by.items():
+        if page in ("bare", BARE_PROXIED):
+            continue
+        cells = []
+        for floor in floors:
+            base = by.get((floor, ff), [])
+            diffs = [
+                run["performance"] - ref["performance"]
+                for run, ref in zip(runs, base, strict=False)
+                if run.get("performance") is not None and ref.get("performance") is not None
+            ]
+            if diffs:
+                at_least = sum(d >= 0 for d in diffs)
+                shown = ", ".join(f"{d:+.0f}" for d in diffs)
+                cells.append(f"vs {floor}: {shown} (at least the floor in {at_least}/{len(diffs)})")
+        if cells:
+            out.append(f"{page:<20} {ff:<7} " + "; ".join(cells))
+    return "\n".join(out)
+
+
 def format_failures(results: list[dict[str, Any]], max_items: int = 6) -> str:
     """What each failing accessibility audit found, per page and form factor (first run that
     gave a report)."""
@@ -695,10 +725,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.reports is not None:
                 args.reports.mkdir(parents=True, exist_ok=True)
                 workdir = args.reports
-            for name, url in targets.items():
+            # Round by round, every page once per round: a machine that slows down halfway
+            # (shared, noisy) then slows every page's later runs alike, floor included.
+            done: dict[tuple[str, str], list[dict[str, Any]]] = {
+                (name, ff): [] for name in targets for ff in args.form_factors
+            }
+            for i in range(args.runs):
                 for ff in args.form_factors:
-                    runs: list[dict[str, Any]] = []
-                    for i in range(args.runs):
+                    for name, url in targets.items():
                         run: dict[str, Any] = {}
                         for attempt in range(args.retries + 1):
                             if time.perf_counter() - t_lh > args.max_total:
@@ -716,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
                             run["attempt"] = attempt + 1
                             if not run.get("error"):
                                 break
-                        runs.append(run)
+                        done[(name, ff)].append(run)
                         status = run.get("error") or (
                             f"perf {run['performance']} a11y {run['accessibility']}"
                         )
@@ -725,9 +759,16 @@ def main(argv: list[str] | None = None) -> int:
                             f"({run.get('seconds', 0)} s)",
                             file=sys.stderr,
                         )
-                    results.append(
-                        {"page": name, "url": url, "form_factor": ff, **combine(runs), "runs": runs}
-                    )
+            for (name, ff), runs in done.items():
+                results.append(
+                    {
+                        "page": name,
+                        "url": targets[name],
+                        "form_factor": ff,
+                        **combine(runs),
+                        "runs": runs,
+                    }
+                )
         meta["lighthouse_seconds"] = round(time.perf_counter() - t_lh, 1)
     finally:
         for proc in servers:
@@ -741,6 +782,10 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(bare_home, ignore_errors=True)
 
     print(format_table(results))
+    against = against_floor(results)
+    if against:
+        print("\nPerformance against the floor, round by round (page minus bare page, same round):")
+        print(against)
     print("\nFailing accessibility audits:")
     print(format_failures(results))
     version = next(

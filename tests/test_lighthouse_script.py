@@ -155,3 +155,22 @@ def test_table_puts_the_floor_last():
         [{"page": "bare", "form_factor": "desktop", "runs": [lh.summarise(_lhr())]}]
     )
     assert "3.29" in text and "section#stSidebar" in text
+
+
+def test_scores_against_the_floor_round_by_round():
+    def runs(*scores):
+        return [lh.summarise(_lhr(x)) if x is not None else {"error": "x"} for x in scores]
+
+    results = [
+        {"page": "overview via nginx", "form_factor": "mobile", "runs": runs(0.27, 0.25, 0.3)},
+        {"page": "trade via nginx", "form_factor": "mobile", "runs": runs(0.3, None, 0.3)},
+        {"page": "bare", "form_factor": "mobile", "runs": runs(0.26, 0.26, 0.28)},
+        {"page": lh.BARE_PROXIED, "form_factor": "mobile", "runs": runs(0.3, 0.3, 0.3)},
+    ]
+    lines = lh.against_floor(results).splitlines()
+    assert lines[0].startswith("overview via nginx")
+    assert "vs bare: +1, -1, +2 (at least the floor in 2/3)" in lines[0]
+    assert "vs bare via nginx: -3, -5, +0 (at least the floor in 1/3)" in lines[0]
+    # a round where the page gave no score is left out, not counted as a loss
+    assert "vs bare: +4, +2 (at least the floor in 2/2)" in lines[1]
+    assert lh.against_floor(results[:2]) == ""
