@@ -183,7 +183,7 @@ _CHARTS_JS = """() => {
     // Plotly keeps this key once its automargin has redrawn the chart (labels that needed
     // more room than the margins gave): the whole chart was drawn twice.
     const redrawn = !!plot._fullLayout && '_redrawFromAutoMarginCount' in plot._fullLayout;
-    out.push({index, name, frame, areas, texts, redrawn});
+    out.push({index, name, frame, areas, texts, redrawn, calcs: plot.__calcs || 0});
   });
   return out;
 }"""
@@ -197,6 +197,7 @@ class Chart:
     areas: list[dict]
     texts: list[dict]
     redrawn: bool = False  # Plotly drew it a second time to widen its margins
+    calcs: int = 0  # times Plotly computed it from its data (with COUNT_CALCS in the page)
 
     @property
     def label(self) -> str:
@@ -213,6 +214,18 @@ class Layout:
     sidebar_expanded: str | None = None
     main: list[float] | None = None
     charts: list[Chart] = field(default_factory=list)
+
+
+# Counts, on each chart's element, how often Plotly computes the chart from its data (it
+# assigns ``gd.calcdata`` then): a page must add it before the charts are drawn
+# (``page.add_init_script``).
+COUNT_CALCS = """
+Object.defineProperty(HTMLElement.prototype, 'calcdata', {
+  configurable: true,
+  get() { return this.__calcdata; },
+  set(v) { this.__calcdata = v; if (v !== undefined) this.__calcs = (this.__calcs || 0) + 1; },
+});
+"""
 
 
 def measure_layout(page) -> Layout:

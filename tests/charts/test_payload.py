@@ -33,3 +33,60 @@ def test_lists_become_numbers_and_the_rest_is_left_as_it_was() -> None:
     assert out["data"][0]["marker"]["symbol"] == [0, 5, "hexagram"]
     assert out["data"][1]["marker"]["symbol"] == "star"
     assert out["data"][2:] == [{"type": "bar", "marker": {"color": "red"}}, {"type": "scatter"}]
+
+
+def test_a_baked_template_leaves_no_template_and_gives_way_to_the_figure() -> None:
+    spec = {
+        "data": [
+            {"type": "bar", "x": [1], "marker": {"color": "red"}},
+            {"type": "bar", "x": [2]},
+            {"type": "choropleth", "z": [1], "colorbar": {"title": {"text": "USD"}}},
+            {"type": "scattergeo", "marker": {"color": "blue"}},
+        ],
+        "layout": {
+            "font": {"size": 13},
+            "xaxis": {"gridcolor": "#eee"},
+            "xaxis2": {},
+            "annotations": [{"text": "a"}, {"text": "b", "arrowhead": 2}],
+            "template": {
+                "data": {
+                    "bar": [{"type": "bar", "marker": {"line": {"width": 0.5}}}, {"opacity": 0.5}],
+                    "choropleth": [{"colorbar": {"outlinewidth": 0}}],
+                    "scattergeo": [{"marker": {"colorbar": {"ticks": ""}, "opacity": 0.9}}],
+                },
+                "layout": {
+                    "font": {"color": "#2a3f5f", "size": 10},
+                    "xaxis": {"automargin": True, "gridcolor": "white"},
+                    "yaxis": {"automargin": True},
+                    "polar": {"bgcolor": "#E5ECF6"},
+                    "annotationdefaults": {"arrowhead": 0, "arrowcolor": "#2a3f5f"},
+                    "colorway": ["#636efa"],
+                },
+            },
+        },
+    }
+    out = payload.bake_template(spec)
+    layout = out["layout"]
+    assert "template" not in layout
+    assert layout["font"] == {"color": "#2a3f5f", "size": 13}  # the figure's size wins
+    assert layout["xaxis"] == {"automargin": True, "gridcolor": "#eee"}
+    assert layout["xaxis2"] == {"automargin": True, "gridcolor": "white"}  # every x axis
+    assert layout["yaxis"] == {"automargin": True}  # drawn with the template's defaults
+    assert "polar" not in layout  # no polar chart: nothing to style
+    assert layout["annotations"] == [
+        {"text": "a", "arrowhead": 0, "arrowcolor": "#2a3f5f"},
+        {"text": "b", "arrowhead": 2, "arrowcolor": "#2a3f5f"},
+    ]
+    assert layout["colorway"] == ["#636efa"]
+    bars = out["data"][:2]
+    assert bars[0] == {"type": "bar", "x": [1], "marker": {"color": "red", "line": {"width": 0.5}}}
+    assert bars[1] == {"type": "bar", "x": [2], "opacity": 0.5}  # the template's next bar
+    # a colour bar in the data is drawn: the template styles the one the figure has and
+    # adds none (the scattergeo would have grown a colour scale)
+    assert out["data"][2]["colorbar"] == {"title": {"text": "USD"}, "outlinewidth": 0}
+    assert out["data"][3]["marker"] == {"color": "blue", "opacity": 0.9}
+
+
+def test_a_figure_without_a_template_is_left_as_it_was() -> None:
+    spec = {"data": [{"type": "scatter", "y": [1]}], "layout": {"font": {"size": 13}}}
+    assert payload.bake_template(dict(spec)) == spec

@@ -286,8 +286,12 @@ def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
 
     fig = views.investment_view(load_dataset(ROOT / "data"))
     spec = ui.serialised(fig)
-    plain = json.loads(pio.to_json(fig, validate=False))
-    assert spec == payload.compact(plain)
+    plain = payload.bake_template(payload.compact(json.loads(pio.to_json(fig, validate=False))))
+    # ... its template baked in, with a digest of its data as plotly's data revision (see
+    # the next test)
+    assert spec["layout"].pop("datarevision") == ui.data_revision(plain["data"])
+    assert spec == plain
+    spec["layout"]["datarevision"] = ui.data_revision(plain["data"])
     # The browser gets the shapes of the points as plotly.js's numbers: the same chart.
     shapes = [
         t["marker"]["symbol"]
@@ -302,6 +306,38 @@ def test_a_chart_is_sent_as_its_figure_json_serialised_once() -> None:
     )
     assert sent is spec
     assert json.loads(pio.to_json(sent, validate=False)) == spec
+
+
+def test_the_data_revision_follows_the_data_and_nothing_else() -> None:
+    """Plotly skips comparing the data of a chart whose revision is unchanged: the same data
+    must give the same revision, in any process, and any change in it another one."""
+    import plotly.graph_objects as go
+
+    from dashboard import ui
+    from indicators import load_dataset
+    from indicators.charts import views
+
+    ds = load_dataset(ROOT / "data")
+    some = ui.serialised(views.trade_view(ds, partners=("KAZ",)))
+    again = ui.serialised(views.trade_view(ds, partners=("KAZ",)))
+    other = ui.serialised(views.trade_view(ds, partners=("KAZ", "UZB")))
+    assert some is not again
+    assert some["layout"]["datarevision"] == again["layout"]["datarevision"]
+    assert some["layout"]["datarevision"] != other["layout"]["datarevision"]
+    # one value, one marker, one name: each is data
+    base = [{"type": "scatter", "x": [2020, 2021], "y": [1.0, 2.0], "name": "Kazakhstan"}]
+    changed = [
+        [{**base[0], "y": [1.0, 2.5]}],
+        [{**base[0], "marker": {"symbol": [0, 5]}}],
+        [{**base[0], "name": "Uzbekistan"}],
+        [*base, {"type": "scatter", "x": [], "y": []}],
+    ]
+    revisions = {ui.data_revision(t) for t in [base, *changed]}
+    assert len(revisions) == 1 + len(changed)
+    assert ui.data_revision(list(reversed([dict(reversed(base[0].items()))]))) == (
+        ui.data_revision(base)
+    ), "key order is not data"
+    assert isinstance(go.Figure(some), go.Figure), "plotly accepts the revision"
 
 
 def test_the_page_shows_the_figure_of_its_filters() -> None:
