@@ -83,7 +83,9 @@ class _Serialised(BaseFigure):
 def serialised(fig: go.Figure) -> dict[str, Any]:
     """``fig`` as plain JSON data (strings, numbers, lists, dicts), computed once per figure
     object and kept on it. The figures pages draw come from :mod:`dashboard.cached` and are
-    shared and never modified, so the same object always has the same JSON."""
+    shared and never modified, so the same object always has the same JSON. It is the chart
+    as plotly draws it once: its template baked in and its data revision set, so Streamlit
+    handing it over a second time costs nothing."""
     spec = getattr(fig, "_dashboard_spec", None)
     if spec is None:
         spec = payload.bake_template(payload.compact(json.loads(pio.to_json(fig, validate=False))))
