@@ -1,4 +1,5 @@
-"""A figure's JSON made smaller for the browser, drawing exactly the same chart."""
+"""A figure's JSON for the browser: smaller, with nothing that makes plotly draw it twice, and
+exactly the same chart."""
 
 from __future__ import annotations
 
