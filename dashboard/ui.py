@@ -46,7 +46,7 @@ MODEBAR = {"geo": ["toImage", "resetGeo"], "cartesian": ["toImage", "resetScale2
 
 def plot_config(fig: go.Figure) -> dict[str, Any]:
     meta = fig.layout.meta or {}
-    geo = any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+    geo = style.is_map(fig)
     return {
         "topojsonURL": TOPOJSON_URL,
         "displaylogo": False,

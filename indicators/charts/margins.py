@@ -21,6 +21,8 @@ from numbers import Real
 
 import plotly.graph_objects as go
 
+from indicators.charts.style import is_map
+
 # Advance widths of Liberation Sans (metrically the same as Arial, the charts' font), in
 # ems, by class; each class takes the widest of its characters.
 _WIDTHS = {
@@ -141,7 +143,7 @@ def needed(fig: go.Figure) -> dict[str, int]:
 def fit(fig: go.Figure) -> go.Figure:
     """Widen a cartesian chart's left and bottom margins to what its axis labels need
     (never narrow them: a legend or a note may have asked for more)."""
-    if any(t.type in ("choropleth", "scattergeo") for t in fig.data) or not fig.data:
+    if is_map(fig) or not fig.data:
         return fig
     want = needed(fig)
     margin = fig.layout.margin

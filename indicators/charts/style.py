@@ -215,6 +215,11 @@ def heading(
     return text, top
 
 
+def is_map(fig: go.Figure) -> bool:
+    """Whether ``fig`` is drawn on a map (geo traces) rather than on x and y axes."""
+    return any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+
+
 def _legend_rows(fig: go.Figure, width: int = NARROW_PX) -> int:
     """How many rows a horizontal legend takes at ``width`` px (about 8.5 px a character and
     46 px for the swatch, as Chromium draws 13 px Liberation Sans)."""
@@ -245,8 +250,7 @@ def layout(
     text, top = heading(
         title, subtitle, event_rows=int((fig.layout.meta or {}).get("event_rows", 0))
     )
-    cartesian = not any(t.type in ("choropleth", "scattergeo") for t in fig.data)
-    if cartesian:
+    if not is_map(fig):
         height = max(height, top + 50 + 40 + 30 * (_legend_rows(fig) if legend else 0) + MIN_PLOT)
     fig.update_layout(
         template="plotly_white",

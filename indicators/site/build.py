@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from indicators.charts.describe import description
+from indicators.charts.style import is_map
 from indicators.dataset import Dataset
 from indicators.export import images
 from indicators.export.datapackage import write_package
@@ -90,7 +91,7 @@ def _digest(*parts: str | bytes) -> str:
 
 def _geo_name(fig: go.Figure) -> str | None:
     """The outline set plotly.js asks for (``<scope>_<resolution>m``), if the chart is a map."""
-    if not any(t.type in ("choropleth", "scattergeo") for t in fig.data):
+    if not is_map(fig):
         return None
     geo = fig.layout.geo
     return f"{(geo.scope or 'world').replace(' ', '-')}_{geo.resolution or 110}m"
